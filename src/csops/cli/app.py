@@ -1,0 +1,40 @@
+"""The `csops` Typer application: every command group registers here."""
+
+from __future__ import annotations
+
+import typer
+
+from csops import __version__
+from csops.cli import inspect as inspect_cmd
+
+app = typer.Typer(
+    name="csops",
+    help="客服运营工具 csops: monthly scores, commission, chat KPIs and shipping lists "
+    "from the exports a shop already has.",
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"csops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """客服运营工具 csops."""
+
+
+app.command("inspect")(inspect_cmd.inspect)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,112 @@
+"""Options shared by the commands, and the one place that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from csops.errors import CsopsError, UsageError
+from csops.ingest.discover import Inputs
+from csops.rules import RuleSet, load_rules
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Folder of exports; every file is classified by its header."),
+]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Rules folder (default: ./rules if present, else built-in)."),
+]
+LangOpt = Annotated[
+    Literal["zh", "en"] | None,
+    typer.Option("--lang", help="Report language (default: settings.yaml, zh)."),
+]
+FormatOpt = Annotated[
+    Literal["table", "json", "csv", "xlsx"],
+    typer.Option("--format", help="Output format."),
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="Encoding of CSV inputs (default: utf-8, else gb18030)."),
+]
+StaffOpt = Annotated[str | None, typer.Option("--staff", help="Only this staff 工号.")]
+MonthOpt = Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")]
+
+
+def _file_opt(kind: str, zh: str) -> Any:
+    return Annotated[
+        list[Path] | None,
+        typer.Option(f"--{kind}", help=f"{zh} export(s), overriding what --data holds."),
+    ]
+
+
+RosterOpt = _file_opt("roster", "Staff roster 客服名单")
+OrdersOpt = _file_opt("orders", "Orders 订单")
+AttendanceOpt = _file_opt("attendance", "Attendance 打卡")
+LeaveOpt = _file_opt("leave", "Leave approvals 请假")
+ScheduleOpt = _file_opt("schedule", "Schedule 排班")
+ChatsOpt = _file_opt("chats", "Chat log 聊天记录")
+IncidentsOpt = _file_opt("incidents", "Incidents 奖惩")
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def out_console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+
+
+def handle_errors(func: F) -> F:
+    """Turn a CsopsError into one red message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CsopsError as exc:
+            # Text, not markup: messages quote user data such as `deductions[2]`.
+            err_console.print(Text.assemble(("Error:", "red"), " ", exc.message), soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_month(text: str) -> date:
+    """`2026-10` → date(2026, 10, 1); a clear UsageError for anything else."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise UsageError(f"--month {text!r}: expected a month as YYYY-MM, e.g. 2026-10")
+    return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def open_rules(rules_dir: Path | None) -> RuleSet:
+    return load_rules(rules_dir)
+
+
+def open_inputs(
+    rules: RuleSet,
+    data: Path | None,
+    encoding: str | None,
+    files: dict[str, list[Path] | None] | None = None,
+) -> Inputs:
+    explicit = {k: v for k, v in (files or {}).items() if v}
+    if data is None and not explicit:
+        raise UsageError(
+            "no input: pass --data DIR (a folder of exports) or files such as --orders"
+        )
+    return Inputs.scan(rules, data, explicit, encoding)
+
+
+def pick_lang(rules: RuleSet, lang: str | None) -> str:
+    return lang or rules.settings.lang

@@ -1,0 +1,1 @@
+"""Reading shop exports: encodings, header rows, column mapping, cleaning, discovery."""

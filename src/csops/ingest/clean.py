@@ -1,0 +1,270 @@
+"""Turn text columns into typed canonical columns, collecting unreadable values as problems.
+
+Every function takes the raw text Series and returns the typed Series plus a boolean
+mask of the cells that could not be read; `clean_columns` turns masks into `Problem`s
+that name the file, the export's own header, row numbers and the values found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from csops.errors import Problem
+from csops.ingest.read import RawColumns, SourceFile
+from csops.ingest.schemas import Field, FieldType, Schema
+
+NULL_WORDS = ["", "-", "--", "—", "——", "null", "NULL", "None", "none", "nan", "NaN", "#N/A", "N/A"]
+MISSED_PUNCH_WORDS = ["缺卡", "未打卡", "无", "休息", "旷工", "请假", "外出", "出差", "调休"]
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+MIN_YEAR, MAX_YEAR = 2000, 2099
+
+EXPECTED = {
+    FieldType.ORDER_ID: "the order number as text, e.g. 4012345678901234567",
+    FieldType.ID: "an ID such as 1003",
+    FieldType.MONEY: "an amount in yuan, e.g. 128.50, ¥1,280.00 or 99元",
+    FieldType.DATETIME: "a date and time, e.g. 2026-10-03 14:05:00 or 2026/10/3 14:05",
+    FieldType.DATE: "a date, e.g. 2026-10-03, 2026/10/3 or 26-10-03 星期六",
+    FieldType.PUNCH: "a clock time such as 08:03 or 次日 01:10, or empty for no punch",
+    FieldType.NUMBER: "a number, e.g. 0.5",
+    FieldType.INT: "a whole number, e.g. 1",
+}
+
+Cleaned = tuple[pd.Series, pd.Series]  # values, unreadable-mask
+
+
+def _is_null(s: pd.Series) -> pd.Series:
+    return s.isna() | s.isin(NULL_WORDS)
+
+
+def strip_guard(s: pd.Series) -> pd.Series:
+    """Remove Excel's text guards: `="…"`, a leading `'`, tabs and spaces."""
+    s = s.str.strip()
+    s = s.str.replace(r'^=\s*"(.*)"$', r"\1", regex=True)
+    return s.str.strip("'\t \u3000\"")
+
+
+def clean_order_id(s: pd.Series) -> Cleaned:
+    s = strip_guard(s)
+    null = _is_null(s)
+    scientific = s.str.fullmatch(r"[0-9](\.[0-9]+)?[eE][+]?[0-9]+", na=False)
+    return s.mask(null), scientific | null
+
+
+def clean_id(s: pd.Series) -> Cleaned:
+    s = strip_guard(s).str.replace(r"^([0-9]+)\.0+$", r"\1", regex=True)
+    return s.mask(_is_null(s)), pd.Series(False, index=s.index)
+
+
+def clean_text(s: pd.Series) -> Cleaned:
+    s = s.str.strip()
+    return s.mask(s.isna() | (s == "")), pd.Series(False, index=s.index)
+
+
+def clean_money(s: pd.Series) -> Cleaned:
+    """Yuan text → exact integer fen (Int64).
+
+    The text is validated as a plain decimal first; a validated value with at most two
+    decimals converts exactly through float (|fen| < 2**52), so no Decimal per cell is
+    needed. A value with more decimals is accepted only if it is a whole number of fen
+    within float noise (Excel's 29.849999999999998), else it is unreadable.
+    """
+    s = strip_guard(s).str.replace(r"[¥￥元,，\s]", "", regex=True)
+    null = _is_null(s).to_numpy(dtype=bool)
+    numeric = s.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", na=False).to_numpy(dtype=bool)
+    two_places = s.str.fullmatch(r"[+-]?[0-9]*(\.[0-9]{0,2})?", na=False).to_numpy(dtype=bool)
+    as_float = pd.to_numeric(s.where(numeric), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    scaled = as_float * 100.0
+    rounded = np.round(scaled)
+    # More than two decimals: only float noise from Excel (29.849999999999998) is accepted.
+    noise = np.abs(scaled - rounded) <= 1e-6 * np.maximum(1.0, np.abs(scaled)) * 1e-3
+    ok = numeric & (two_places | noise) & (rounded >= 0) & ~null
+    bad = ~null & ~ok
+    values = pd.array(np.where(ok, rounded, 0).astype("int64"), dtype="Int64")
+    values[~ok] = pd.NA
+    return pd.Series(values, index=s.index), pd.Series(bad, index=s.index)
+
+
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f")
+
+
+def _normalize_date_text(s: pd.Series) -> pd.Series:
+    s = s.str.replace(r"\s*[（(]?(星期|周)[一二三四五六日天][)）]?\s*$", "", regex=True)
+    s = s.str.replace(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
+    s = s.str.replace(r"^(\d{2,4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
+    s = s.str.replace("T", " ", regex=False)
+    return s.str.replace(r"\s+", " ", regex=True)
+
+
+def parse_datetime_text(s: pd.Series) -> Cleaned:
+    """Text in any of the forms shops export → datetime64; mask of the unreadable ones.
+
+    Forms: 2026-05-23 22:02:00, 2026/5/23 22:02, 2026年5月23日, 26-10-08 星期四
+    (DingTalk), an Excel serial number such as 46299.5.
+    """
+    s = strip_guard(s)
+    null = _is_null(s)
+    result = pd.to_datetime(s.mask(null), format=_DATETIME_FORMATS[0], errors="coerce")
+    todo = result.isna() & ~null
+    if todo.any():
+        rest = _normalize_date_text(s[todo])
+        parsed = pd.Series(pd.NaT, index=rest.index, dtype=result.dtype)
+        short_year = rest.str.match(r"^\d{2}-", na=False)
+        for fmt in _DATETIME_FORMATS:
+            left = parsed.isna() & ~short_year
+            if not left.any():
+                break
+            parsed[left] = pd.to_datetime(rest[left], format=fmt, errors="coerce")
+        if short_year.any():
+            for fmt in ("%y-%m-%d", "%y-%m-%d %H:%M", "%y-%m-%d %H:%M:%S"):
+                left = parsed.isna() & short_year
+                if left.any():
+                    parsed[left] = pd.to_datetime(rest[left], format=fmt, errors="coerce")
+        serial = parsed.isna() & rest.str.fullmatch(r"[0-9]{5}(\.[0-9]+)?", na=False)
+        if serial.any():
+            days = pd.to_numeric(rest[serial]).astype("float64")
+            parsed[serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s")
+        result[todo] = parsed
+    years = result.dt.year
+    implausible = result.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
+    result = result.mask(implausible)
+    return result, (result.isna() & ~null) | implausible
+
+
+def clean_datetime(s: pd.Series) -> Cleaned:
+    return parse_datetime_text(s)
+
+
+def clean_date(s: pd.Series) -> Cleaned:
+    values, bad = parse_datetime_text(s)
+    return values.dt.normalize(), bad
+
+
+def clean_punch(s: pd.Series, day: pd.Series) -> Cleaned:
+    """A punch: `08:03`, `08:03:10`, `次日 01:10` (next day) or a full date-time."""
+    s = strip_guard(s)
+    null = _is_null(s) | s.isin(MISSED_PUNCH_WORDS)
+    next_day = s.str.startswith("次日", na=False)
+    clock = s.str.replace(r"^次日\s*", "", regex=True)
+    parts = clock.str.extract(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+    hours = pd.to_numeric(parts[0], errors="coerce")
+    minutes = pd.to_numeric(parts[1], errors="coerce")
+    seconds = pd.to_numeric(parts[2], errors="coerce").fillna(0)
+    valid_clock = hours.notna() & (hours < 24) & (minutes < 60) & (seconds < 60)
+    offset = pd.to_timedelta(
+        (hours * 3600 + minutes * 60 + seconds + next_day.astype(int) * 86400)
+        .where(valid_clock)
+        .astype("float64"),
+        unit="s",
+    )
+    result = (day.dt.normalize() + offset).astype("datetime64[us]")
+    full = ~null & ~valid_clock
+    if full.any():
+        as_datetime, _ = parse_datetime_text(s[full])
+        result[full] = as_datetime
+    bad = ~null & result.isna() & day.notna()
+    return result.mask(null), bad
+
+
+def clean_number(s: pd.Series) -> Cleaned:
+    s = strip_guard(s)
+    null = _is_null(s)
+    values = pd.to_numeric(s.mask(null), errors="coerce").astype("Float64")
+    return values, values.isna() & ~null
+
+
+def clean_int(s: pd.Series) -> Cleaned:
+    values, bad = clean_number(s)
+    whole = values.isna() | (values == values.round())
+    return values.where(whole).round().astype("Int64"), bad | ~whole
+
+
+CLEANERS: dict[FieldType, Callable[[pd.Series], Cleaned]] = {
+    FieldType.ORDER_ID: clean_order_id,
+    FieldType.ID: clean_id,
+    FieldType.TEXT: clean_text,
+    FieldType.MONEY: clean_money,
+    FieldType.DATETIME: clean_datetime,
+    FieldType.DATE: clean_date,
+    FieldType.NUMBER: clean_number,
+    FieldType.INT: clean_int,
+}
+
+
+def _problem_message(field: Field, raw: pd.Series, bad: pd.Series, count: int) -> str:
+    if field.type is FieldType.ORDER_ID:
+        sci = raw[bad].str.contains("E+", regex=False, na=False) | raw[bad].str.contains(
+            "e+", regex=False, na=False
+        )
+        if sci.any():
+            return (
+                f"{count} order IDs are in scientific notation like 4.01E+18: Excel rounded "
+                "them and the digits are lost; export the orders again and do not open and "
+                "save the file in Excel (or format the column as text first)"
+            )
+        return f"{count} rows have no order ID"
+    if field.type is FieldType.MONEY:
+        return f"{count} rows could not be read as an amount (or the amount is negative)"
+    if field.type in (FieldType.DATETIME, FieldType.DATE):
+        return f"{count} rows could not be read as a date"
+    if field.type is FieldType.PUNCH:
+        return f"{count} rows could not be read as a clock time"
+    if not field.nullable:
+        return f"{count} rows are empty"
+    return f"{count} rows could not be read"
+
+
+def clean_columns(
+    src: SourceFile, schema: Schema, raw: RawColumns
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed canonical frame of one file (with `_file` and `_row`) and its problems."""
+    problems = list(raw.problems)
+    rows = pd.Series(raw.row_numbers.to_numpy(zero_copy_only=False), dtype="int64")
+    texts = {
+        name: pd.Series(arr.to_pandas(), index=rows.index) for name, arr in raw.columns.items()
+    }
+    frame: dict[str, pd.Series] = {}
+    mapping = src.match.mapping if src.match else {}
+    # Dates first: punch columns are combined with the row's date.
+    ordered = sorted(texts, key=lambda n: schema.field(n).type is FieldType.PUNCH)
+    for name in ordered:
+        field = schema.field(name)
+        text = texts[name]
+        if field.type is FieldType.PUNCH:
+            day = frame.get("date", pd.Series(pd.NaT, index=rows.index, dtype="datetime64[us]"))
+            values, bad = clean_punch(text, day)
+        else:
+            values, bad = CLEANERS[field.type](text)
+        if not field.nullable:
+            bad = bad | values.isna()
+        frame[field.column] = values
+        if bad.any():
+            count = int(bad.sum())
+            header = src.headers[mapping[name]] if name in mapping else name
+            problems.append(
+                Problem(
+                    file=src.display,
+                    column=header,
+                    message=_problem_message(field, text, bad, count),
+                    rows=rows[bad].head(10).tolist(),
+                    samples=text[bad].head(3).fillna("").tolist(),
+                    count=count,
+                    expected=EXPECTED[field.type] if field.type is not FieldType.TEXT else None,
+                )
+            )
+    df = pd.DataFrame(frame, index=rows.index)
+    df["_file"] = pd.Series(src.display, index=rows.index, dtype="category")
+    df["_row"] = rows
+    return df, problems
+
+
+def empty_frame(schema: Schema, fields: list[str]) -> pd.DataFrame:
+    """A zero-row frame with the cleaned columns of `fields`, for kinds absent from the data."""
+    raw = RawColumns({n: pa.array([], pa.string()) for n in fields}, pa.array([], pa.int64()))
+    src = SourceFile(path=None, display="", format="csv", size=0)  # type: ignore[arg-type]
+    return clean_columns(src, schema, raw)[0]

@@ -1,0 +1,311 @@
+"""Find the exports in a folder, classify each by its header, load the kinds a command needs.
+
+`scan()` probes every file (cheap: the first 256 KB or 30 rows); `Inputs.load()` reads
+the kinds asked for, concatenates the parts of a kind (a month exported in pieces),
+drops rows repeated across parts and turns every unreadable value into a `Problem`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from csops.errors import InputError, Problem, UsageError, raise_problems
+from csops.ingest.clean import clean_columns, empty_frame
+from csops.ingest.columns import AliasIndex
+from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, probe, read_columns
+from csops.ingest.schemas import KINDS, SCHEMAS
+from csops.rules.loader import RuleSet
+
+PROGRESS_BYTES = 32 << 20  # files above this take a second or more: show a spinner
+
+# The field that gives a kind's date range in `inspect`.
+TIME_FIELD = {
+    "orders": "paid_at",
+    "attendance": "date",
+    "leave": "start",
+    "schedule": "date",
+    "chats": "time",
+    "incidents": "date",
+}
+
+
+@dataclass
+class FileReport:
+    """One file as `inspect` shows it."""
+
+    source: SourceFile | None
+    display: str
+    error: str | None = None  # the file cannot be read at all
+    problems: list[Problem] = field(default_factory=list)
+    rows: int | None = None
+    date_range: tuple[str, str] | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return self.source.kind if self.source else None
+
+
+@dataclass
+class Inputs:
+    """The shop's exports as typed canonical frames, one per kind."""
+
+    rules: RuleSet
+    files: list[FileReport]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    data_dir: Path | None = None
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def scan(
+        cls,
+        rules: RuleSet,
+        data_dir: Path | None = None,
+        explicit: Mapping[str, Sequence[Path]] | None = None,
+        encoding: str | None = None,
+    ) -> Inputs:
+        """Probe the files of `data_dir` and the files given per kind."""
+        index = AliasIndex(rules.columns)
+        explicit = {k: list(v) for k, v in (explicit or {}).items() if v}
+        given = {p.resolve() for paths in explicit.values() for p in paths}
+        reports: list[FileReport] = []
+        if data_dir is not None:
+            if not data_dir.is_dir():
+                raise UsageError(f"data folder {data_dir} does not exist")
+            found = [p for p in _walk(data_dir) if p.resolve() not in given]
+            if not found and not explicit:
+                raise UsageError(
+                    f"data folder {data_dir} holds no CSV or Excel files "
+                    f"({', '.join(sorted(SUPPORTED_SUFFIXES))})"
+                )
+            for path in found:
+                reports.append(
+                    _probe_report(path, str(path.relative_to(data_dir)), index, encoding)
+                )
+        for kind, paths in explicit.items():
+            for path in paths:
+                if not path.is_file():
+                    raise UsageError(f"--{kind} {path}: no such file")
+                reports.append(_probe_report(path, str(path), index, encoding, (kind,)))
+        return cls(rules=rules, files=reports, data_dir=data_dir)
+
+    def load(self, kinds: Sequence[str], *, strict: bool = True) -> Inputs:
+        """Read every file of the given kinds. With `strict`, any problem is an InputError.
+
+        A file that cannot be read at all is always fatal, whatever its kind: it might hold
+        the orders a commission depends on.
+        """
+        unreadable = [
+            f"{r.display}: {r.error}" if not r.error.startswith(r.display) else r.error
+            for r in self.files
+            if r.error
+        ]
+        if unreadable and strict:
+            raise InputError(
+                unreadable[0]
+                if len(unreadable) == 1
+                else f"{len(unreadable)} files cannot be read:\n"
+                + "\n".join(f"  - {u}" for u in unreadable)
+            )
+        problems: list[Problem] = []
+        for kind in kinds:
+            if kind in self.frames:
+                continue
+            reports = [r for r in self.files if r.kind == kind and r.source is not None]
+            parts = []
+            for report in reports:
+                assert report.source is not None
+                df = self._read(report)
+                if df is not None:
+                    parts.append(df)
+                problems.extend(report.problems)
+            if parts:
+                frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+                if len(parts) > 1:
+                    frame["_file"] = frame["_file"].astype("category")
+                frame, dedupe_problems = self._dedupe(kind, frame, multi=len(parts) > 1)
+                problems.extend(dedupe_problems)
+                self.frames[kind] = frame
+        if strict:
+            raise_problems(problems)
+        return self
+
+    def _read(self, report: FileReport) -> pd.DataFrame | None:
+        src = report.source
+        assert src is not None and src.match is not None
+        schema = SCHEMAS[src.kind or ""]
+        if src.match.missing:
+            report.problems.append(_missing_problem(src, self.rules))
+            return None
+        with _progress(src):
+            raw = read_columns(src, src.match.mapping)
+        df, problems = clean_columns(src, schema, raw)
+        src.rows = len(df)
+        report.rows = len(df)
+        report.problems.extend(problems)
+        if len(df) == 0:
+            report.problems.append(
+                Problem(
+                    src.display,
+                    "the file has a header but no data rows; "
+                    "export it again with the date range that holds data",
+                )
+            )
+        time_field = TIME_FIELD.get(src.kind or "")
+        if time_field and time_field in df and df[time_field].notna().any():
+            col = df[time_field]
+            report.date_range = (f"{col.min():%Y-%m-%d}", f"{col.max():%Y-%m-%d}")
+        return df
+
+    def _dedupe(
+        self, kind: str, frame: pd.DataFrame, multi: bool
+    ) -> tuple[pd.DataFrame, list[Problem]]:
+        schema = SCHEMAS[kind]
+        canon = [c for c in frame.columns if not c.startswith("_")]
+        problems: list[Problem] = []
+        if schema.dedupe_key:
+            key = list(schema.dedupe_key)
+            repeated = frame.duplicated(subset=key, keep=False)
+            if not repeated.any():
+                return frame, problems
+            same = frame.duplicated(subset=canon, keep="first")
+            if same.any():
+                self.notes.append(
+                    f"{kind}: {int(same.sum())} rows repeated exactly (same {', '.join(key)}, "
+                    "same values) were counted once"
+                )
+                frame = frame[~same].reset_index(drop=True)
+            clash = frame.duplicated(subset=key, keep=False)
+            if clash.any():
+                rows = frame[clash]
+                first_key = rows[key[0]].iloc[0]
+                problems.append(
+                    Problem(
+                        file=", ".join(sorted(set(rows["_file"].astype(str)))),
+                        column=key[0],
+                        message=f"{int(clash.sum())} rows share a {key[0]} but differ in other "
+                        f"values (e.g. {first_key}); remove the outdated copy",
+                        rows=rows["_row"].head(10).tolist(),
+                        samples=[str(v) for v in rows[key[0]].head(3)],
+                        count=int(clash.sum()),
+                    )
+                )
+            return frame, problems
+        if multi:
+            dup = frame.duplicated(subset=canon, keep="first")
+            if dup.any():
+                first_file = frame.groupby(canon, dropna=False, observed=True, sort=False)[
+                    "_file"
+                ].transform("first")
+                across = dup & (frame["_file"].astype(str) != first_file.astype(str))
+                if across.any():
+                    self.notes.append(
+                        f"{kind}: {int(across.sum())} rows repeated exactly in two export "
+                        "parts were counted once"
+                    )
+                    frame = frame[~across].reset_index(drop=True)
+        return frame, problems
+
+    # ------------------------------------------------------------ access
+
+    def has(self, kind: str) -> bool:
+        return kind in self.frames and len(self.frames[kind]) > 0
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """The kind's frame; a zero-row frame with every column when no file had it."""
+        if kind in self.frames:
+            return self.frames[kind]
+        schema = SCHEMAS[kind]
+        return empty_frame(schema, list(schema.field_names))
+
+    def require(self, kind: str, fields: Sequence[str] = (), command: str = "") -> pd.DataFrame:
+        """The kind's frame, or an InputError saying which export or column is missing."""
+        files = [r for r in self.files if r.kind == kind]
+        if not files:
+            where = f"in {self.data_dir}" if self.data_dir else "among the given files"
+            seen = ", ".join(r.display for r in self.files[:8]) or "none"
+            raise InputError(
+                f"no {SCHEMAS[kind].label_zh} ({kind}) export found {where} (files seen: "
+                f"{seen}); add one or pass --{kind} FILE"
+            )
+        frame = self.frame(kind)
+        schema = SCHEMAS[kind]
+        for name in fields:
+            if schema.field(name).column not in frame.columns:
+                aliases = self.rules.columns.for_kind(kind).get(name, [])
+                headers = files[0].source.headers if files[0].source else []
+                raise InputError(
+                    f"{files[0].display}: column {name} ({' / '.join(aliases[:4])}) is needed"
+                    f"{' by ' + command if command else ''} but not found; headers found: "
+                    f"{', '.join(h for h in headers if h)[:300]}; add the file's header for it "
+                    f"to rules/columns.yaml under {kind}.{name}"
+                )
+        return frame
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(root) / name
+            if name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            yield path
+
+
+def _probe_report(
+    path: Path,
+    display: str,
+    index: AliasIndex,
+    encoding: str | None,
+    kinds: tuple[str, ...] | None = None,
+) -> FileReport:
+    try:
+        src = probe(path, display, index, encoding, kinds)
+    except InputError as exc:
+        return FileReport(None, display, error=exc.message)
+    if src.match is None:
+        return FileReport(
+            src,
+            display,
+            error=f"{display}: no known header found in its first rows (first cells: "
+            f"{', '.join(h for h in src.headers[:6] if h)}); it is none of: {', '.join(KINDS)}. "
+            "If it is an export csops should read, add its headers to rules/columns.yaml",
+        )
+    report = FileReport(src, display)
+    if src.match.missing:
+        report.problems.append(_missing_problem(src, None))
+    return report
+
+
+def _missing_problem(src: SourceFile, rules: RuleSet | None) -> Problem:
+    assert src.match is not None
+    missing = ", ".join(src.match.missing)
+    headers = ", ".join(h for h in src.headers if h)
+    return Problem(
+        file=src.display,
+        message=f"looks like {src.kind} but the required column {missing} is missing; "
+        f"headers found: {headers[:300]}; if the column is there under another name, add "
+        f"that name to rules/columns.yaml under {src.kind}",
+    )
+
+
+@contextmanager
+def _progress(src: SourceFile) -> Iterator[None]:
+    """A spinner on stderr while a big file is read; never on stdout or a non-terminal."""
+    if src.size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status(f"reading {src.display} ({src.size >> 20} MB)…"):
+        yield

@@ -1,0 +1,424 @@
+"""The physical layer: sniff a file, find its encoding and header row, read its columns.
+
+CSV files are parsed byte-wise by pyarrow (GB18030 keeps `,` `"` and newlines as single
+ASCII bytes, so the structure can be split before decoding); only the columns a kind
+maps are kept, and only their non-ASCII values are decoded, each distinct value once.
+Excel files go through python-calamine. Either way the result is a set of text columns
+plus the spreadsheet row number of every data row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from csops.errors import InputError, Problem
+from csops.ingest.columns import AliasIndex, Match, clean_header
+
+SAMPLE_BYTES = 256 * 1024
+HEADER_SEARCH_ROWS = 30
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class SourceFile:
+    """What probing found out about one file; enough to read it fully later."""
+
+    path: Path
+    display: str
+    format: str  # csv | xlsx | xls
+    size: int
+    encoding: str | None = None
+    delimiter: str = ","
+    sheet: str | None = None
+    header_row: int = 0  # 1-based spreadsheet row of the header; 0 when none was found
+    headers: list[str] = field(default_factory=list)
+    match: Match | None = None
+    rows: int | None = None  # data rows, once read
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str | None:
+        return self.match.kind if self.match else None
+
+
+@dataclass
+class RawColumns:
+    """Text columns of one file, by canonical field, with each row's spreadsheet number."""
+
+    columns: dict[str, pa.Array]  # values are pa.string(); "" for an empty cell
+    row_numbers: pa.Array  # int64
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- probing
+
+
+def probe(
+    path: Path,
+    display: str,
+    index: AliasIndex,
+    encoding: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> SourceFile:
+    """Sniff format, encoding, sheet and header row of a file; classify it by its header.
+
+    `kinds` limits the classification (a file given as `--orders FILE` is read as orders).
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise InputError(f"{display}: cannot be opened ({exc.strerror})") from None
+    if size == 0 or not head.strip():
+        raise InputError(f"{display}: the file is empty; export it again from the shop backend")
+    if head.startswith(_ZIP_MAGIC):
+        return _probe_excel(path, display, size, "xlsx", index, kinds)
+    if head.startswith(_OLE_MAGIC):
+        return _probe_excel(path, display, size, "xls", index, kinds)
+    return _probe_text(path, display, size, head, index, encoding, kinds)
+
+
+def _detect_encoding(display: str, head: bytes, complete: bool) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(
+            f"{display}: the file is UTF-16 encoded (Excel's 'Unicode text'); "
+            "save it as 'CSV UTF-8' or pass --encoding utf-16"
+        )
+    if b"\x00" in head[:8192]:
+        raise InputError(
+            f"{display}: this is not a text file (it holds binary data) although its name "
+            "says CSV; export the report again as CSV or xlsx"
+        )
+    sample = head if complete else head[: head.rfind(b"\n") + 1] or head
+    for name in ("utf-8", "gb18030"):  # never the reverse: gb18030 decodes UTF-8 silently
+        try:
+            sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        return "utf-8-sig" if name == "utf-8" and head.startswith(codecs.BOM_UTF8) else name
+    raise InputError(
+        f"{display}: the file is neither UTF-8 nor GBK/GB18030 encoded; "
+        "pass its encoding with --encoding (e.g. --encoding big5)"
+    )
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    commas = sum(line.count(",") for line in lines)
+    tabs = sum(line.count("\t") for line in lines)
+    return "\t" if tabs > commas else ","
+
+
+def _best_header(
+    rows: list[list[Any]], index: AliasIndex, kinds: tuple[str, ...] | None = None
+) -> tuple[int, list[str], Match | None]:
+    """The row (0-based) among the first rows that reads best as a header of some kind."""
+    best: tuple[tuple[int, int], int, list[str], Match | None] = ((-1, -1), 0, [], None)
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        headers = [clean_header(c) for c in row]
+        if sum(1 for h in headers if h) < 2:
+            continue
+        match = index.classify(headers, kinds)
+        if match is None:
+            continue
+        rank = (1 if match.complete else 0, match.score)
+        if rank > best[0]:
+            best = (rank, i, headers, match)
+    if best[3] is None:
+        first = next((r for r in rows if any(str(c).strip() for c in r)), [])
+        return 0, [clean_header(c) for c in first], None
+    return best[1], best[2], best[3]
+
+
+def _probe_text(
+    path: Path,
+    display: str,
+    size: int,
+    head: bytes,
+    index: AliasIndex,
+    encoding: str | None,
+    kinds: tuple[str, ...] | None,
+) -> SourceFile:
+    complete = size <= len(head)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} given with --encoding") from None
+        enc = encoding
+    else:
+        enc = _detect_encoding(display, head, complete)
+    sample_bytes = head if complete else head[: head.rfind(b"\n") + 1] or head
+    text = sample_bytes.decode(enc, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    delimiter = _sniff_delimiter(lines)
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    header_index, headers, match = _best_header(rows, index, kinds)
+    src = SourceFile(
+        path=path,
+        display=display,
+        format="csv",
+        size=size,
+        encoding=enc,
+        delimiter=delimiter,
+        header_row=header_index + 1 if match else 0,
+        headers=headers,
+        match=match,
+    )
+    return src
+
+
+def _open_workbook(path: Path, display: str, fmt: str) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several unrelated types
+        name = type(exc).__name__
+        if "Password" in name or (fmt == "xls" and path.suffix.lower() == ".xlsx"):
+            raise InputError(
+                f"{display}: the workbook is password-protected (encrypted); "
+                "open it in Excel, remove the password (文件 → 信息 → 保护工作簿) and save a copy"
+            ) from None
+        raise InputError(
+            f"{display}: the workbook cannot be read ({name}: {str(exc)[:120]}); it may be "
+            "truncated or damaged; export it again"
+        ) from None
+
+
+def _cell_text(value: Any) -> str:
+    """An Excel cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, timedelta):
+        secs = int(value.total_seconds())
+        return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
+    return str(value)
+
+
+def _sheet_rows(workbook: Any, display: str, sheet: str, nrows: int | None) -> list[list[Any]]:
+    try:
+        rows: list[list[Any]] = workbook.get_sheet_by_name(sheet).to_python(
+            skip_empty_area=False, nrows=nrows
+        )
+        return rows
+    except Exception as exc:
+        raise InputError(
+            f"{display}: sheet {sheet!r} cannot be read ({type(exc).__name__}); the workbook "
+            "may be truncated or damaged; export it again"
+        ) from None
+
+
+def _probe_excel(
+    path: Path,
+    display: str,
+    size: int,
+    fmt: str,
+    index: AliasIndex,
+    kinds: tuple[str, ...] | None,
+) -> SourceFile:
+    workbook = _open_workbook(path, display, fmt)
+    best: SourceFile | None = None
+    for sheet in workbook.sheet_names:
+        rows = _sheet_rows(workbook, display, sheet, HEADER_SEARCH_ROWS)
+        if not rows:
+            continue
+        header_index, headers, match = _best_header(rows, index, kinds)
+        candidate = SourceFile(
+            path=path,
+            display=display,
+            format=fmt,
+            size=size,
+            sheet=sheet,
+            header_row=header_index + 1 if match else 0,
+            headers=headers,
+            match=match,
+        )
+        if best is None or _rank(candidate) > _rank(best):
+            best = candidate
+    if best is None:
+        raise InputError(f"{display}: the workbook has no data on any sheet")
+    return best
+
+
+def _rank(src: SourceFile) -> tuple[int, int]:
+    if src.match is None:
+        return (-1, 0)
+    return (1 if src.match.complete else 0, src.match.score)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_columns(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
+    """Read the columns at the `wanted` positions (field → position) of a probed file."""
+    if src.format == "csv":
+        return _read_csv(src, wanted)
+    return _read_excel(src, wanted)
+
+
+def _read_csv(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
+    width = len(src.headers)
+    names = [f"c{i}" for i in range(width)]
+    bad_rows: list[tuple[int | None, int, str]] = []
+
+    def on_invalid(row: Any) -> str:
+        bad_rows.append((row.number, row.actual_columns, row.text[:60]))
+        return "skip"
+
+    enc = (src.encoding or "utf-8").lower().replace("_", "-")
+    native = enc in ("utf-8", "utf-8-sig", "utf8", "gb18030", "gbk", "gb2312", "cp936")
+    source: Any = str(src.path)
+    if not native:
+        try:
+            text = src.path.read_bytes().decode(enc)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{src.display}: cannot be decoded as {src.encoding} (byte {exc.start}); "
+                "check the --encoding value"
+            ) from None
+        source = pa.BufferReader(text.encode("utf-8"))
+        enc = "utf-8"
+    try:
+        table = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=max(src.header_row, 1),
+                block_size=16 << 20,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=src.delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[names[p] for p in wanted.values()],
+                column_types={names[p]: pa.binary() for p in wanted.values()},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputError(
+            f"{src.display}: the CSV cannot be parsed ({str(exc).splitlines()[0][:160]})"
+        ) from None
+    problems: list[Problem] = []
+    if bad_rows:
+        problems.append(
+            Problem(
+                file=src.display,
+                message=f"{len(bad_rows)} rows do not have the header's {width} cells "
+                "(a truncated or hand-edited file?)",
+                rows=[n for n, _, _ in bad_rows if n is not None][:10],
+                samples=[t for _, _, t in bad_rows][:3],
+                count=len(bad_rows),
+            )
+        )
+    n = table.num_rows
+    first_data_row = src.header_row + 1
+    row_numbers = pa.array(range(first_data_row, first_data_row + n), pa.int64())
+    columns: dict[str, pa.Array] = {}
+    for name, pos in wanted.items():
+        raw = table.column(names[pos]).combine_chunks()
+        columns[name] = _decode(raw, enc, src, pos, row_numbers, problems)
+    return RawColumns(columns, row_numbers, problems)
+
+
+def _decode(
+    raw: pa.Array,
+    enc: str,
+    src: SourceFile,
+    pos: int,
+    row_numbers: pa.Array,
+    problems: list[Problem],
+) -> pa.Array:
+    """Binary cells → text, decoding each distinct non-ASCII value once."""
+    as_text = raw.view(pa.string())
+    is_ascii = pc.string_is_ascii(as_text)
+    if pc.all(is_ascii).as_py() is not False:
+        return as_text
+    if enc.startswith("utf"):
+        try:
+            return pc.cast(raw, pa.string())
+        except pa.ArrowInvalid:
+            # The sample said UTF-8 but later bytes are not: the file is GB18030 after all.
+            enc = "gb18030"
+            src.encoding = "gb18030"
+            src.notes.append("encoding: not UTF-8 after the first 256 KB; read as GB18030")
+    non_ascii_mask = pc.invert(is_ascii)
+    others = pc.filter(raw, non_ascii_mask)
+    encoded = pc.dictionary_encode(others)
+    decoded: list[str] = []
+    bad_codes: list[int] = []
+    for code, value in enumerate(encoded.dictionary.to_pylist()):
+        try:
+            decoded.append(value.decode(enc))
+        except UnicodeDecodeError:
+            decoded.append(value.decode(enc, errors="replace"))
+            bad_codes.append(code)
+    values = pa.DictionaryArray.from_arrays(encoded.indices, pa.array(decoded, pa.string()))
+    plain = values.dictionary_decode()
+    if bad_codes:
+        bad = pc.is_in(encoded.indices, pa.array(bad_codes, encoded.indices.type))
+        rows = pc.filter(pc.filter(row_numbers, non_ascii_mask), bad).to_pylist()
+        problems.append(
+            Problem(
+                file=src.display,
+                column=src.headers[pos] if pos < len(src.headers) else f"#{pos + 1}",
+                message=f"{len(rows)} cells hold bytes that are not valid {enc.upper()} text",
+                rows=rows[:10],
+                samples=[decoded[c] for c in bad_codes[:3]],
+                count=len(rows),
+                expected="text in one encoding (re-export the file)",
+            )
+        )
+    base = pc.if_else(is_ascii, as_text, pa.scalar(None, pa.string()))
+    return pc.replace_with_mask(base, non_ascii_mask, plain)
+
+
+def _read_excel(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
+    workbook = _open_workbook(src.path, src.display, src.format)
+    assert src.sheet is not None
+    rows = _sheet_rows(workbook, src.display, src.sheet, None)
+    data = rows[src.header_row :] if src.header_row else rows[1:]
+    # Drop trailing blank rows (Excel keeps formatted empty rows in the used range).
+    while data and not any(c not in (None, "") for c in data[-1]):
+        data.pop()
+    first_data_row = (src.header_row or 1) + 1
+    columns = {
+        name: pa.array(
+            [_cell_text(r[pos]).strip() if pos < len(r) else "" for r in data], pa.string()
+        )
+        for name, pos in wanted.items()
+    }
+    row_numbers = pa.array(range(first_data_row, first_data_row + len(data)), pa.int64())
+    return RawColumns(columns, row_numbers, [])

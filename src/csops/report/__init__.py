@@ -1,0 +1,1 @@
+"""Rendering results: Rich tables, JSON, CSV and Excel, in Chinese or English."""

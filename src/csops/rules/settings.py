@@ -1,0 +1,18 @@
+"""`rules/settings.yaml`: report language, ledger path, masking, limits, service hours."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from csops.rules.base import RoundingName, RuleModel, ServiceHours
+
+
+class Settings(RuleModel):
+    lang: Literal["zh", "en"] = "zh"
+    ledger: str = "csops-ledger.sqlite"
+    mask_buyers: bool = False
+    detail_row_limit: int = Field(50_000, ge=1, le=1_000_000)
+    service_hours: ServiceHours = ServiceHours()
+    rounding: RoundingName = "half_up"

@@ -1,0 +1,76 @@
+"""Each named fixture file reads to the values stated beside it (NAME.expected.json)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from csops.errors import InputError
+from csops.ingest.discover import Inputs
+from csops.rules import RuleSet
+
+from ..conftest import FIXTURES
+
+GOOD = sorted(p for p in FIXTURES.iterdir() if p.name.endswith(".expected.json"))
+BAD = json.loads((FIXTURES / "bad_expected.json").read_text(encoding="utf-8"))
+
+
+def _source(expected: Path) -> Path:
+    stem = expected.name.removesuffix(".expected.json")
+    return next(p for p in FIXTURES.glob(stem + ".*") if not p.name.endswith(".json"))
+
+
+def _as_plain(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if hasattr(value, "item"):
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+@pytest.mark.parametrize("expected_file", GOOD, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_fixture_reads_to_expected_values(rules: RuleSet, tmp_path: Path, expected_file: Path) -> None:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    source = _source(expected_file)
+    # Classified by header alone: the file is copied under a meaningless name.
+    renamed = tmp_path / ("a" + source.suffix)
+    renamed.write_bytes(source.read_bytes())
+    inputs = Inputs.scan(rules, tmp_path).load([expected["kind"]])
+    [report] = inputs.files
+    assert report.kind == expected["kind"]
+    assert report.problems == []
+    src = report.source
+    assert src is not None
+    if "encoding" in expected:
+        assert src.encoding == expected["encoding"]
+    if "sheet" in expected:
+        assert src.sheet == expected["sheet"]
+    assert src.header_row == expected["header_row"]
+    frame = inputs.frame(expected["kind"])
+    for column, values in expected["columns"].items():
+        assert [_as_plain(v) for v in frame[column]] == values, column
+    for forbidden in expected.get("absent", []):
+        assert forbidden not in frame.columns
+
+
+@pytest.mark.parametrize("name", sorted(BAD), ids=str)
+def test_bad_file_gives_one_clear_error(rules: RuleSet, tmp_path: Path, name: str) -> None:
+    case = BAD[name]
+    path = tmp_path / name
+    path.write_bytes((FIXTURES / name).read_bytes())
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(InputError) as caught:
+        Inputs.scan(rules, tmp_path).load(["orders", "roster"])
+    message = caught.value.message
+    assert case["message"] in message
+    assert name in message
+    assert "Traceback" not in message
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # input never modified
