@@ -119,7 +119,10 @@ def test_date_drops_time() -> None:
 def test_punch_combines_with_row_date_and_next_day() -> None:
     day = clean_date(s("2026-10-08", "2026-10-08", "2026-10-08", "2026-10-08", "2026-10-08"))[0]
     values, bad = clean_punch(s("08:03", "次日 01:10", "缺卡", "", "2026-10-08 09:00:00"), day)
-    assert values.tolist()[:2] == [pd.Timestamp("2026-10-08 08:03"), pd.Timestamp("2026-10-09 01:10")]
+    assert values.tolist()[:2] == [
+        pd.Timestamp("2026-10-08 08:03"),
+        pd.Timestamp("2026-10-09 01:10"),
+    ]
     assert values.isna().tolist()[2:4] == [True, True]
     assert values.iloc[4] == pd.Timestamp("2026-10-08 09:00")
     assert not bad.any()

@@ -37,7 +37,9 @@ def _as_plain(value: object) -> object:
 
 
 @pytest.mark.parametrize("expected_file", GOOD, ids=lambda p: p.name.removesuffix(".expected.json"))
-def test_fixture_reads_to_expected_values(rules: RuleSet, tmp_path: Path, expected_file: Path) -> None:
+def test_fixture_reads_to_expected_values(
+    rules: RuleSet, tmp_path: Path, expected_file: Path
+) -> None:
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
     source = _source(expected_file)
     # Classified by header alone: the file is copied under a meaningless name.

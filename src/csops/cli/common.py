@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -16,6 +14,7 @@ from rich.text import Text
 
 from csops.errors import CsopsError, UsageError
 from csops.ingest.discover import Inputs
+from csops.period import Month
 from csops.rules import RuleSet, load_rules
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,14 +81,6 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def parse_month(text: str) -> date:
-    """`2026-10` → date(2026, 10, 1); a clear UsageError for anything else."""
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise UsageError(f"--month {text!r}: expected a month as YYYY-MM, e.g. 2026-10")
-    return date(int(m.group(1)), int(m.group(2)), 1)
-
-
 def open_rules(rules_dir: Path | None) -> RuleSet:
     return load_rules(rules_dir)
 
@@ -106,6 +97,10 @@ def open_inputs(
             "no input: pass --data DIR (a folder of exports) or files such as --orders"
         )
     return Inputs.scan(rules, data, explicit, encoding)
+
+
+def parse_month(text: str) -> Month:
+    return Month.parse(text)
 
 
 def pick_lang(rules: RuleSet, lang: str | None) -> str:

@@ -37,6 +37,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.incidents": ("奖惩登记", "incidents"),
     # report titles
     "title.inspect": ("输入文件检查", "Input files"),
+    # -- score labels (issue 3) --
+    # -- commission labels (issue 4) --
+    # -- shipping labels (issue 5) --
+    # -- chat labels (issue 6) --
 }
 
 

@@ -1,0 +1,52 @@
+"""Calendar periods: months given as YYYY-MM (or `last`), as half-open timestamp ranges."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from csops.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str, today: date | None = None) -> Month:
+        """`2026-10` → Month(2026, 10); `last` → the calendar month before `today`."""
+        if text.strip().lower() == "last":
+            today = today or date.today()
+            return cls(today.year - 1, 12) if today.month == 1 else cls(today.year, today.month - 1)
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise UsageError(f"--month {text!r}: expected a month as YYYY-MM, e.g. 2026-10")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """00:00:00 on the 1st."""
+        return pd.Timestamp(self.year, self.month, 1)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """00:00:00 on the 1st of the next month (exclusive)."""
+        return self.start + pd.offsets.MonthBegin(1)
+
+    @property
+    def days(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, self.end - pd.Timedelta(days=1), freq="D")
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def contains(self, times: pd.Series) -> pd.Series:
+        """Which timestamps fall in the month (start inclusive, end exclusive)."""
+        return (times >= self.start) & (times < self.end)
