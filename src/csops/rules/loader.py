@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from csops.errors import RuleError
 from csops.rules.columns import ColumnAliases
 from csops.rules.settings import Settings
+from csops.rules.vocab import IncidentKinds, ValueWords
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,6 +28,8 @@ M = TypeVar("M", bound=BaseModel)
 RULE_FILES: dict[str, type[BaseModel]] = {
     "settings.yaml": Settings,
     "columns.yaml": ColumnAliases,
+    "values.yaml": ValueWords,
+    "incidents.yaml": IncidentKinds,
 }
 
 
