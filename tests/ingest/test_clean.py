@@ -132,3 +132,16 @@ def test_punch_combines_with_row_date_and_next_day() -> None:
 def test_punch_unreadable(text: str) -> None:
     day = clean_date(s("2026-10-08"))[0]
     assert clean_punch(s(text), day)[1].tolist() == [True]
+
+
+def test_cleaners_keep_a_non_range_index() -> None:
+    """A subset of rows (index 10, 11) must come back on the same labels, not re-aligned."""
+    texts = pd.Series(["2026/5/23 22:02", "26-10-08 星期四"], index=[10, 11], dtype="str")
+    values, bad = parse_datetime_text(texts)
+    assert values.index.tolist() == [10, 11]
+    assert values.tolist() == [pd.Timestamp("2026-05-23 22:02"), pd.Timestamp("2026-10-08")]
+    assert not bad.any()
+    money, _ = clean_money(pd.Series(["¥1.00", "2"], index=[5, 9], dtype="str"))
+    assert money.tolist() == [100, 200] and money.index.tolist() == [5, 9]
+    ids, _ = clean_order_id(pd.Series(['="1"', "'2"], index=[3, 4], dtype="str"))
+    assert ids.tolist() == ["1", "2"]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csops.errors import Problem
 from csops.ingest.read import RawColumns, SourceFile
@@ -40,11 +41,29 @@ def _is_null(s: pd.Series) -> pd.Series:
     return s.isna() | s.isin(NULL_WORDS)
 
 
+# pandas' regex `.str.replace` on its default string dtype runs a Python function per cell
+# (18 s for 8 calls on a million rows); pyarrow's RE2 kernels do the same in milliseconds.
+def _arrow(s: pd.Series) -> pa.Array:
+    return pa.array(s, type=pa.large_string(), from_pandas=True)
+
+
+def _from_arrow(arr: pa.Array, index: pd.Index) -> pd.Series:
+    # `.array`: a Series built from a Series with another index would re-align by label.
+    return pd.Series(arr.to_pandas().array, index=index, dtype="str")
+
+
+def re_sub(s: pd.Series, pattern: str, repl: str) -> pd.Series:
+    """`re.sub` over a text Series with pyarrow (RE2 syntax; `\\1` back-references)."""
+    return _from_arrow(pc.replace_substring_regex(_arrow(s), pattern, repl), s.index)
+
+
+GUARD_CHARACTERS = "=\"'\t\r\n \u3000"
+
+
 def strip_guard(s: pd.Series) -> pd.Series:
-    """Remove Excel's text guards: `="…"`, a leading `'`, tabs and spaces."""
-    s = s.str.strip()
-    s = s.str.replace(r'^=\s*"(.*)"$', r"\1", regex=True)
-    return s.str.strip("'\t \u3000\"")
+    """Remove Excel's text guards around IDs, amounts and dates: `="…"`, a leading `'`,
+    tabs and spaces (ordinary and full-width)."""
+    return _from_arrow(pc.utf8_trim(_arrow(s), characters=GUARD_CHARACTERS), s.index)
 
 
 def clean_order_id(s: pd.Series) -> Cleaned:
@@ -55,12 +74,12 @@ def clean_order_id(s: pd.Series) -> Cleaned:
 
 
 def clean_id(s: pd.Series) -> Cleaned:
-    s = strip_guard(s).str.replace(r"^([0-9]+)\.0+$", r"\1", regex=True)
+    s = re_sub(strip_guard(s), r"^([0-9]+)\.0+$", r"\1")
     return s.mask(_is_null(s)), pd.Series(False, index=s.index)
 
 
 def clean_text(s: pd.Series) -> Cleaned:
-    s = s.str.strip()
+    s = _from_arrow(pc.utf8_trim_whitespace(_arrow(s)), s.index)
     return s.mask(s.isna() | (s == "")), pd.Series(False, index=s.index)
 
 
@@ -72,18 +91,20 @@ def clean_money(s: pd.Series) -> Cleaned:
     needed. A value with more decimals is accepted only if it is a whole number of fen
     within float noise (Excel's 29.849999999999998), else it is unreadable.
     """
-    s = strip_guard(s).str.replace(r"[¥￥元,，\s]", "", regex=True)
-    null = _is_null(s).to_numpy(dtype=bool)
-    numeric = s.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", na=False).to_numpy(dtype=bool)
-    two_places = s.str.fullmatch(r"[+-]?[0-9]*(\.[0-9]{0,2})?", na=False).to_numpy(dtype=bool)
-    as_float = pd.to_numeric(s.where(numeric), errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan
-    )
-    scaled = as_float * 100.0
+    arr = pc.utf8_trim(_arrow(s), characters=GUARD_CHARACTERS)
+    arr = pc.replace_substring_regex(arr, r"[¥￥元,，\s]", "")
+    null = _is_null(_from_arrow(arr, s.index)).to_numpy(dtype=bool)
+    numeric = pc.match_substring_regex(arr, r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+    two_places = pc.match_substring_regex(arr, r"^[+-]?[0-9]*(\.[0-9]{0,2})?$")
+    numeric_np = numeric.to_numpy(zero_copy_only=False).astype(bool)
+    as_float = pc.cast(pc.if_else(numeric, arr, pa.scalar(None, arr.type)), pa.float64())
+    scaled = as_float.to_numpy(zero_copy_only=False) * 100.0
     rounded = np.round(scaled)
     # More than two decimals: only float noise from Excel (29.849999999999998) is accepted.
-    noise = np.abs(scaled - rounded) <= 1e-6 * np.maximum(1.0, np.abs(scaled)) * 1e-3
-    ok = numeric & (two_places | noise) & (rounded >= 0) & ~null
+    noise = np.abs(scaled - rounded) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+    two = two_places.to_numpy(zero_copy_only=False).astype(bool)
+    with np.errstate(invalid="ignore"):
+        ok = numeric_np & (two | noise) & (rounded >= 0) & ~null
     bad = ~null & ~ok
     values = pd.array(np.where(ok, rounded, 0).astype("int64"), dtype="Int64")
     values[~ok] = pd.NA
@@ -94,11 +115,24 @@ _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%
 
 
 def _normalize_date_text(s: pd.Series) -> pd.Series:
-    s = s.str.replace(r"\s*[（(]?(星期|周)[一二三四五六日天][)）]?\s*$", "", regex=True)
-    s = s.str.replace(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
-    s = s.str.replace(r"^(\d{2,4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
-    s = s.str.replace("T", " ", regex=False)
-    return s.str.replace(r"\s+", " ", regex=True)
+    s = re_sub(s, r"\s*[（(]?(星期|周)[一二三四五六日天][)）]?\s*$", "")
+    s = re_sub(s, r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3")
+    s = re_sub(s, r"^(\d{2,4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3")
+    s = re_sub(s, r"(\d)T(\d)", r"\1 \2")
+    return re_sub(s, r"\s+", " ")
+
+
+def _iso_fast_path(s: pd.Series, null: pd.Series) -> pd.Series | None:
+    """Arrow's C++ ISO-8601 cast, strict about impossible dates (2026-02-30) and 25:00,
+    10× faster than pandas; None when any value is in another form."""
+    arr = pc.if_else(
+        pa.array(null.to_numpy(dtype=bool)), pa.scalar(None, pa.large_string()), _arrow(s)
+    )
+    try:
+        parsed = pc.cast(arr, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(parsed.to_pandas().array, index=s.index).astype("datetime64[us]")
 
 
 def parse_datetime_text(s: pd.Series) -> Cleaned:
@@ -109,7 +143,9 @@ def parse_datetime_text(s: pd.Series) -> Cleaned:
     """
     s = strip_guard(s)
     null = _is_null(s)
-    result = pd.to_datetime(s.mask(null), format=_DATETIME_FORMATS[0], errors="coerce")
+    result = _iso_fast_path(s, null)
+    if result is None:
+        result = pd.to_datetime(s.mask(null), format=_DATETIME_FORMATS[0], errors="coerce")
     todo = result.isna() & ~null
     if todo.any():
         rest = _normalize_date_text(s[todo])
@@ -150,7 +186,7 @@ def clean_punch(s: pd.Series, day: pd.Series) -> Cleaned:
     s = strip_guard(s)
     null = _is_null(s) | s.isin(MISSED_PUNCH_WORDS)
     next_day = s.str.startswith("次日", na=False)
-    clock = s.str.replace(r"^次日\s*", "", regex=True)
+    clock = re_sub(s, r"^次日\s*", "")
     parts = clock.str.extract(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
     hours = pd.to_numeric(parts[0], errors="coerce")
     minutes = pd.to_numeric(parts[1], errors="coerce")
@@ -226,7 +262,8 @@ def clean_columns(
     problems = list(raw.problems)
     rows = pd.Series(raw.row_numbers.to_numpy(zero_copy_only=False), dtype="int64")
     texts = {
-        name: pd.Series(arr.to_pandas(), index=rows.index) for name, arr in raw.columns.items()
+        name: pd.Series(arr.to_pandas().array, index=rows.index)
+        for name, arr in raw.columns.items()
     }
     frame: dict[str, pd.Series] = {}
     mapping = src.match.mapping if src.match else {}

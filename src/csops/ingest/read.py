@@ -313,7 +313,7 @@ def _read_csv(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
             read_options=pacsv.ReadOptions(
                 column_names=names,
                 skip_rows=max(src.header_row, 1),
-                block_size=16 << 20,
+                block_size=4 << 20,  # measured fastest on 2 cores (1, 4, 16, 64 MB)
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=src.delimiter,
@@ -377,14 +377,7 @@ def _decode(
     non_ascii_mask = pc.invert(is_ascii)
     others = pc.filter(raw, non_ascii_mask)
     encoded = pc.dictionary_encode(others)
-    decoded: list[str] = []
-    bad_codes: list[int] = []
-    for code, value in enumerate(encoded.dictionary.to_pylist()):
-        try:
-            decoded.append(value.decode(enc))
-        except UnicodeDecodeError:
-            decoded.append(value.decode(enc, errors="replace"))
-            bad_codes.append(code)
+    decoded, bad_codes = _decode_distinct(encoded.dictionary, enc)
     values = pa.DictionaryArray.from_arrays(encoded.indices, pa.array(decoded, pa.string()))
     plain = values.dictionary_decode()
     if bad_codes:
@@ -403,6 +396,30 @@ def _decode(
         )
     base = pc.if_else(is_ascii, as_text, pa.scalar(None, pa.string()))
     return pc.replace_with_mask(base, non_ascii_mask, plain)
+
+
+def _decode_distinct(values: pa.Array, enc: str) -> tuple[list[str], list[int]]:
+    """Decode distinct byte strings: joined by NUL and decoded in one call (fast), or one by
+    one when that fails, to find the undecodable ones."""
+    if len(values) and values.null_count == 0:
+        joined = pc.binary_join(
+            pa.ListArray.from_arrays(pa.array([0, len(values)], pa.int32()), values), b"\x00"
+        )[0].as_py()
+        try:
+            parts = joined.decode(enc).split("\x00")
+        except UnicodeDecodeError:
+            parts = []
+        if len(parts) == len(values):
+            return parts, []
+    decoded: list[str] = []
+    bad_codes: list[int] = []
+    for code, value in enumerate(values.to_pylist()):
+        try:
+            decoded.append(value.decode(enc))
+        except UnicodeDecodeError:
+            decoded.append(value.decode(enc, errors="replace"))
+            bad_codes.append(code)
+    return decoded, bad_codes
 
 
 def _read_excel(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
