@@ -6,6 +6,7 @@ import typer
 
 from csops import __version__
 from csops.cli import inspect as inspect_cmd
+from csops.cli import shipments as shipments_cmd
 
 app = typer.Typer(
     name="csops",
@@ -34,6 +35,8 @@ def _root(
 
 
 app.command("inspect")(inspect_cmd.inspect)
+app.command("overdue-shipments")(shipments_cmd.overdue_shipments)
+app.command("unpaid-orders")(shipments_cmd.unpaid_orders)
 
 
 def main() -> None:

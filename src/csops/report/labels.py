@@ -40,6 +40,29 @@ LABELS: dict[str, tuple[str, str]] = {
     # -- score labels (issue 3) --
     # -- commission labels (issue 4) --
     # -- shipping labels (issue 5) --
+    "title.overdue_shipments": ("待发货订单（超时预警）", "Unshipped orders"),
+    "title.shipments_by_staff": ("待发货按客服", "Unshipped by staff"),
+    "title.unpaid_orders": ("催付款订单", "Unpaid orders (payment reminders)"),
+    "ship.order_id": ("订单编号", "Order ID"),
+    "ship.paid_at": ("付款时间", "Paid at"),
+    "ship.created_at": ("创建时间", "Created at"),
+    "ship.hours_unshipped": ("未发货(小时)", "Hours unshipped"),
+    "ship.hours_unpaid": ("未付款(小时)", "Hours unpaid"),
+    "ship.time_left": ("距延迟发货", "Left to late line"),
+    "ship.past": ("已超时", "past by"),
+    "ship.level": ("级别", "Level"),
+    "ship.level.warning": ("预警", "warning"),
+    "ship.level.overdue": ("超时", "overdue"),
+    "ship.level.late": ("延迟发货", "late"),
+    "ship.staff": ("处理客服", "Staff"),
+    "ship.buyer": ("买家", "Buyer"),
+    "ship.title": ("宝贝标题", "Item"),
+    "ship.total": ("合计", "Total"),
+    "ship.unassigned": ("备注无客服", "no staff in memo"),
+    "ship.as_of": ("统计时点", "As of"),
+    "ship.by_staff": ("按客服", "By staff"),
+    "ship.none": ("没有需要列出的订单", "no orders to list"),
+    "ship.after": ("下单后未付款超过", "unpaid longer than"),
     # -- chat labels (issue 6) --
 }
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -92,6 +93,10 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        # numpy int64/float64/bool_ are not int/float/bool: without this the xlsx writer
+        # stores them as text.
+        return value.item()
     return value
 
 

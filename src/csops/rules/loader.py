@@ -3,7 +3,6 @@
 `load_rules(folder)` reads each registered file from `folder` (a file the folder lacks is
 taken from the packaged defaults, so a shop can override just one file), validates it
 with its pydantic model and reports *all* problems of all files in one `RuleError`, each
-as `rules/scoring.yaml: deductions[2].points: expected a number, got 'abc'`.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from csops.errors import RuleError
 from csops.rules.columns import ColumnAliases
 from csops.rules.settings import Settings
+from csops.rules.shipping import ShippingRules
 from csops.rules.vocab import IncidentKinds, ValueWords
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,6 +30,7 @@ RULE_FILES: dict[str, type[BaseModel]] = {
     "columns.yaml": ColumnAliases,
     "values.yaml": ValueWords,
     "incidents.yaml": IncidentKinds,
+    "shipping.yaml": ShippingRules,
 }
 
 
