@@ -76,3 +76,10 @@ def test_bad_file_gives_one_clear_error(rules: RuleSet, tmp_path: Path, name: st
     assert name in message
     assert "Traceback" not in message
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # input never modified
+
+
+def test_chat_text_is_read_only_when_asked(rules: RuleSet, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_bytes((FIXTURES / "chats_qianniu.csv").read_bytes())
+    assert "text" not in Inputs.scan(rules, tmp_path).load(["chats"]).frame("chats")
+    lazy = Inputs.scan(rules, tmp_path).load(["chats"], lazy=True).frame("chats")
+    assert lazy["text"].tolist() == ["在吗？这个有货吗", "亲，在的，有货哦"]

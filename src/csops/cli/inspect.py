@@ -109,7 +109,7 @@ def inspect(
     """Show every input file: detected kind, encoding, header row, rows, problems."""
     rule_set = open_rules(rules)
     inputs = open_inputs(rule_set, data, encoding)
-    inputs.load(KINDS, strict=False)
+    inputs.load(KINDS, strict=False, lazy=True)
     report = inspect_report(inputs, pick_lang(rule_set, lang))
     emit(report, fmt, out, pick_lang(rule_set, lang), out_console())
     if any(doc["problems"] for doc in report.document["files"]):

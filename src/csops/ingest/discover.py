@@ -97,8 +97,9 @@ class Inputs:
                 reports.append(_probe_report(path, str(path), index, encoding, (kind,)))
         return cls(rules=rules, files=reports, data_dir=data_dir)
 
-    def load(self, kinds: Sequence[str], *, strict: bool = True) -> Inputs:
+    def load(self, kinds: Sequence[str], *, strict: bool = True, lazy: bool = False) -> Inputs:
         """Read every file of the given kinds. With `strict`, any problem is an InputError.
+        `lazy` also reads the fields marked lazy in the schemas (chat message text).
 
         A file that cannot be read at all is always fatal, whatever its kind: it might hold
         the orders a commission depends on.
@@ -123,7 +124,7 @@ class Inputs:
             parts = []
             for report in reports:
                 assert report.source is not None
-                df = self._read(report)
+                df = self._read(report, lazy)
                 if df is not None:
                     parts.append(df)
                 problems.extend(report.problems)
@@ -138,15 +139,20 @@ class Inputs:
             raise_problems(problems)
         return self
 
-    def _read(self, report: FileReport) -> pd.DataFrame | None:
+    def _read(self, report: FileReport, lazy: bool) -> pd.DataFrame | None:
         src = report.source
         assert src is not None and src.match is not None
         schema = SCHEMAS[src.kind or ""]
         if src.match.missing:
             report.problems.append(_missing_problem(src, self.rules))
             return None
+        wanted = {
+            name: pos
+            for name, pos in src.match.mapping.items()
+            if lazy or not schema.field(name).lazy
+        }
         with _progress(src):
-            raw = read_columns(src, src.match.mapping)
+            raw = read_columns(src, wanted)
         df, problems = clean_columns(src, schema, raw)
         src.rows = len(df)
         report.rows = len(df)

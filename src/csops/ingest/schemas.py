@@ -33,6 +33,9 @@ class Field:
     type: FieldType
     nullable: bool = True  # may a cell be empty?
     description: str = ""
+    # Read only when asked for (`Inputs.load(..., lazy=True)`, as `inspect` does): bulky free
+    # text no figure is computed from, and where buyers type phone numbers and addresses.
+    lazy: bool = False
 
     @property
     def column(self) -> str:
@@ -160,7 +163,7 @@ SCHEMAS: dict[str, Schema] = {
                 F("direction", T.TEXT),
                 F("sender", T.TEXT),
                 F("receiver", T.TEXT),
-                F("text", T.TEXT),
+                F("text", T.TEXT, lazy=True),
                 F("rating", T.TEXT),
             ),
             required=("time",),
