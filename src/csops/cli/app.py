@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from csops import __version__
+from csops.cli import chats as chats_cmd
 from csops.cli import inspect as inspect_cmd
 from csops.cli import shipments as shipments_cmd
 
@@ -35,6 +36,7 @@ def _root(
 
 
 app.command("inspect")(inspect_cmd.inspect)
+app.command("chats")(chats_cmd.chats)
 app.command("overdue-shipments")(shipments_cmd.overdue_shipments)
 app.command("unpaid-orders")(shipments_cmd.unpaid_orders)
 

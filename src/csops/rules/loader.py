@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from csops.errors import RuleError
+from csops.rules.chats import ChatRules
 from csops.rules.columns import ColumnAliases
 from csops.rules.settings import Settings
 from csops.rules.shipping import ShippingRules
@@ -31,6 +32,7 @@ RULE_FILES: dict[str, type[BaseModel]] = {
     "values.yaml": ValueWords,
     "incidents.yaml": IncidentKinds,
     "shipping.yaml": ShippingRules,
+    "chats.yaml": ChatRules,
 }
 
 

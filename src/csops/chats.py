@@ -1,0 +1,506 @@
+"""Chat KPIs per staff member, defined as 生意参谋 (Sycm) defines them (docs/chats.md).
+
+Input: the messages of `csops.chatlog.normalize_messages` (sorted by account, buyer, time
+with integer-coded categoricals) and the cleaned orders. Everything is computed with
+whole-column numpy over the one sort order: no loop over messages, waits or orders.
+
+- A *stream* is all messages between one account and one buyer, in time order; a
+  silence longer than `session_gap_h` (24 h) splits it, and nothing reaches across that.
+- A *wait* starts at a buyer message that is the stream's first message or follows a staff
+  message; the buyer messages after it up to the next staff message belong to it. It
+  ends at that staff message (even on a later day) or never. It belongs to the day and
+  month it started. A wait started outside service hours starts its clock at the next
+  opening; a reply before that opening is a 0 s wait.
+- A *conversation* is (account, buyer, calendar day).
+
+`chat_kpis` returns `ChatKpis`: `staff` is one row per staff member (and per chat
+account on no roster row) with every KPI and the counts behind it — the frame the
+scoring engine reads (`waits`, `replies_within_30s`, `unanswered_10min`, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from csops.money import fen_to_yuan, round_fen
+from csops.period import Month
+from csops.roster import Roster
+from csops.rules.base import RoundingName, ServiceHours
+from csops.rules.chats import ChatRules
+
+NS = 1_000_000_000
+DAY_NS = 86_400 * NS
+DAY_S = 86_400
+
+# The per-staff KPIs in report order (also the JSON keys, after staff_id and name).
+KPI_COLUMNS = (
+    "conversations",
+    "buyer_messages",
+    "staff_messages",
+    "first_response_s",
+    "avg_response_s",
+    "replies_within_30s",
+    "unanswered_10min",
+    "reply_rate",
+    "answer_ratio",
+    "inquiries",
+    "paid_buyers",
+    "conversion_rate",
+    "next_day_conversion_rate",
+    "paid_amount",
+    "avg_order_value",
+    "satisfaction_rate",
+)
+
+# Counts summed per chat account; KPIs are derived from them (so totals derive the same way).
+_COUNTS = (
+    "conversations",
+    "asked_conversations",  # with a buyer message
+    "replied_conversations",  # with a buyer message and a staff message
+    "buyer_messages",
+    "staff_messages",
+    "waits",
+    "answered_waits",
+    "response_s_sum",
+    "first_waits_answered",
+    "first_response_s_sum",
+    "replies_within_30s",
+    "unanswered_10min",
+    "ratings",
+    "satisfied_ratings",
+)
+
+
+@dataclass
+class ChatKpis:
+    month: Month
+    staff: pd.DataFrame  # one row per staff / unknown account: staff_id, name, KPIs, counts
+    total: dict[str, Any]  # shop totals: the same keys; buyers and orders counted once
+    notes: list[str]
+    waits: pd.DataFrame  # one row per wait started in the month (for --explain)
+    messages: pd.DataFrame = field(repr=False)
+    has_orders: bool = True
+    has_ratings: bool = False
+
+    def worst_waits(self, key: int, top: int) -> pd.DataFrame:
+        """The `top` longest waits of staff row `key` (never-answered first), with evidence."""
+        waits = self.waits[self.waits["key"] == key]
+        rank = waits["response_s"].fillna(np.inf)
+        picked = waits.assign(_rank=rank).sort_values(
+            ["_rank", "start"], ascending=[False, True], kind="stable"
+        )
+        picked = picked.head(top)
+        msgs = self.messages
+        start, end = picked["start"].to_numpy(), picked["end"].to_numpy()
+        answered = end >= 0
+        safe_end = np.where(answered, end, 0)
+
+        def at(column: str, index: np.ndarray) -> pd.Series:
+            # Take the few rows first: never turn a 10M-row column into an array.
+            return pd.Series(msgs[column].take(index).to_numpy(), index=picked.index)
+
+        reply_at = at("time", safe_end).where(answered)
+        return pd.DataFrame(
+            {
+                "account": at("account", start).astype(str),
+                "buyer": at("buyer", start).astype(str),
+                "wait_start": at("time", start),
+                "clock_start": picked["clock_start"],
+                "reply_at": reply_at,
+                "response_s": picked["response_s"],
+                "wait_messages": picked["buyer_messages"],
+                "start_file": at("_file", start).astype(str),
+                "start_row": at("_row", start),
+                "reply_file": at("_file", safe_end).astype(str).where(answered),
+                "reply_row": at("_row", safe_end).astype("Int64").where(answered),
+            }
+        ).reset_index(drop=True)
+
+
+def _shift_flags(values: np.ndarray, first: bool) -> np.ndarray:
+    """values[i-1] at i, `first` at 0."""
+    out = np.empty(len(values), dtype=bool)
+    if len(values):
+        out[0] = first
+        out[1:] = values[:-1]
+    return out
+
+
+def _changes(*keys: np.ndarray) -> np.ndarray:
+    """True where any key differs from the previous row (and at row 0)."""
+    n = len(keys[0])
+    out = np.zeros(n, dtype=bool)
+    if n:
+        out[0] = True
+        for key in keys:
+            out[1:] |= key[1:] != key[:-1]
+    return out
+
+
+def _clock_start(times: np.ndarray, hours: ServiceHours) -> np.ndarray:
+    """When the clock of a wait starting at `times` (ns) starts: the time itself inside
+    service hours, else the next opening (later that day or the next day)."""
+    opens = (hours.open.hour * 3600 + hours.open.minute * 60) * NS
+    closes = (hours.close.hour * 3600 + hours.close.minute * 60) * NS or DAY_NS
+    day = times // DAY_NS * DAY_NS
+    tod = times - day
+    return np.where(tod < opens, day + opens, np.where(tod >= closes, day + DAY_NS + opens, times))
+
+
+def _ratings(
+    messages: pd.DataFrame, conv_id: np.ndarray, satisfied: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per conversation: its last non-empty rating (index into conversations), satisfied?"""
+    codes, uniques = pd.factorize(messages["rating"])
+    text = pd.Index(uniques.astype(str)).str.strip()
+    rated_u = np.append(np.asarray(text != ""), False)
+    good_u = np.append(text.isin([s.strip() for s in satisfied]), False)
+    rows = np.flatnonzero(rated_u[codes])
+    conv = conv_id[rows]
+    last = np.ones(len(rows), dtype=bool)
+    last[:-1] = conv[1:] != conv[:-1]
+    return conv[last], good_u[codes[rows[last]]]
+
+
+def _pairs_count(keys: np.ndarray, items: np.ndarray, n_items: int, n_keys: int) -> np.ndarray:
+    """Distinct items per key (e.g. distinct buyers per staff row)."""
+    if not len(keys):
+        return np.zeros(n_keys, dtype=np.int64)
+    pairs = np.unique(keys.astype(np.int64) * n_items + items)
+    return np.bincount(pairs // n_items, minlength=n_keys)
+
+
+def chat_kpis(
+    messages: pd.DataFrame,
+    orders: pd.DataFrame | None,
+    roster: Roster,
+    month: Month,
+    rules: ChatRules,
+    hours: ServiceHours,
+    rounding: RoundingName = "half_up",
+) -> ChatKpis:
+    """Every chat KPI per staff member for `month` (see the module docstring)."""
+    notes: list[str] = []
+    accounts = messages["account"].cat.categories
+    acc = messages["account"].cat.codes.to_numpy().astype(np.int64)
+    buy = messages["buyer"].cat.codes.to_numpy().astype(np.int64)
+    t = messages["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    fb = messages["from_buyer"].to_numpy(dtype=bool)
+    n = len(t)
+    n_acc = len(accounts)
+    m0, m1 = month.start.value, month.end.value
+    day = t // DAY_NS
+    in_month = (t >= m0) & (t < m1)
+
+    # ---- streams, sessions and waits
+    new_stream = _changes(acc, buy)
+    # A stream silent for longer than session_gap_h starts a new session: waits never
+    # reach across such a silence.
+    new_session = new_stream.copy()
+    if rules.session_gap_h is not None and n:
+        new_session[1:] |= np.diff(t) > int(rules.session_gap_h * 3600 * NS)
+    session_id = np.cumsum(new_session) - 1
+    starts = fb & ~(_shift_flags(fb, False) & ~new_session)
+    ws = np.flatnonzero(starts)
+    staff_pos = np.where(fb, n, np.arange(n))
+    next_staff = np.minimum.accumulate(staff_pos[::-1])[::-1] if n else staff_pos
+    end = next_staff[ws]
+    end_c = np.minimum(end, n - 1)
+    answered = (end < n) & (session_id[end_c] == session_id[ws])
+    session_first = np.flatnonzero(new_session)
+    session_stop = np.append(session_first[1:], n)[session_id[ws]]
+    wait_msgs = np.minimum(end, session_stop) - ws
+    clock = _clock_start(t[ws], hours)
+    response = np.where(answered, np.maximum(t[end_c] - clock, 0) / NS, np.nan)
+    w_month = in_month[ws]
+    w_acc = acc[ws]
+    fast = answered & (response <= rules.fast_reply_s)
+    slow = ~answered | (response > rules.unanswered_s)
+
+    # ---- conversations (account, buyer, day)
+    new_conv = new_stream | _changes(day)
+    conv_id = np.cumsum(new_conv) - 1
+    conv_first = np.flatnonzero(new_conv)
+    n_conv = len(conv_first)
+    c_acc, c_buy, c_day = acc[conv_first], buy[conv_first], day[conv_first]
+    c_month = in_month[conv_first]
+    c_buyer = np.bincount(conv_id[fb], minlength=n_conv) > 0
+    c_staff = np.bincount(conv_id[~fb], minlength=n_conv) > 0
+    w_conv = conv_id[ws]
+    first_wait = _changes(w_conv)  # the first wait that started in its conversation
+
+    def per_acc(mask: np.ndarray, accs: np.ndarray, weights: np.ndarray | None = None) -> Any:
+        return np.bincount(
+            accs[mask], weights=None if weights is None else weights[mask], minlength=n_acc
+        )
+
+    counts = {
+        "conversations": per_acc(c_month, c_acc),
+        "asked_conversations": per_acc(c_month & c_buyer, c_acc),
+        "replied_conversations": per_acc(c_month & c_buyer & c_staff, c_acc),
+        "buyer_messages": per_acc(in_month & fb, acc),
+        "staff_messages": per_acc(in_month & ~fb, acc),
+        "waits": per_acc(w_month, w_acc),
+        "answered_waits": per_acc(w_month & answered, w_acc),
+        "response_s_sum": per_acc(w_month & answered, w_acc, response),
+        "first_waits_answered": per_acc(w_month & answered & first_wait, w_acc),
+        "first_response_s_sum": per_acc(w_month & answered & first_wait, w_acc, response),
+        "replies_within_30s": per_acc(w_month & fast, w_acc),
+        "unanswered_10min": per_acc(w_month & slow, w_acc),
+        "ratings": np.zeros(n_acc),
+        "satisfied_ratings": np.zeros(n_acc),
+    }
+    has_ratings = "rating" in messages and bool(messages["rating"].notna().any())
+    if has_ratings:
+        r_conv, r_good = _ratings(messages, conv_id, rules.satisfied_ratings)
+        r_month = c_month[r_conv]
+        counts["ratings"] = per_acc(r_month, c_acc[r_conv])
+        counts["satisfied_ratings"] = per_acc(r_month & r_good, c_acc[r_conv])
+
+    # ---- staff rows: roster staff with a chat account or messages, then unknown accounts
+    staff_of_acc = roster.staff_for_accounts(pd.Series(accounts, dtype="str"))
+    acc_active = counts["conversations"] > 0
+    active = roster.active_in(month)
+    with_account = active[active["accounts"].notna()]["staff_id"].tolist()
+    chatting = set(staff_of_acc[acc_active].dropna())
+    ids = [s for s in roster.staff["staff_id"] if s in set(with_account) | chatting]
+    names = roster.name_of()
+    unknown = [
+        a for a, s, on in zip(accounts, staff_of_acc, acc_active, strict=True) if on and pd.isna(s)
+    ]
+    rows = pd.DataFrame(
+        {
+            "staff_id": pd.array(ids + [None] * len(unknown), dtype="str"),
+            "name": [names.get(s, s) for s in ids] + unknown,
+            "account": [None] * len(ids) + unknown,
+        }
+    )
+    row_of = {s: i for i, s in enumerate(ids)} | {a: len(ids) + i for i, a in enumerate(unknown)}
+    acc_key = np.array(
+        [
+            row_of.get(s if not pd.isna(s) else a, -1)
+            for a, s in zip(accounts, staff_of_acc, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    messages_of_acc = counts["buyer_messages"] + counts["staff_messages"]
+    for account in unknown:
+        notes.append(
+            f"chat account {account} is on no roster row: its "
+            f"{int(messages_of_acc[accounts.get_loc(account)])} messages of the month are kept "
+            "under the account name; add it to the roster's 旺旺子账号 column"
+        )
+    n_keys = len(rows)
+    mapped = acc_key >= 0
+    sums = {
+        k: np.bincount(acc_key[mapped], weights=v[mapped], minlength=n_keys)
+        for k, v in counts.items()
+    }
+    totals = {k: v.sum() for k, v in counts.items()}
+
+    # ---- inquiries and conversion (needs orders)
+    sales: dict[str, np.ndarray] | None = None
+    if orders is not None:
+        conv_data = _Conversations(conv_id, c_acc, c_buy, c_day, c_month & c_buyer)
+        sales = _conversion(
+            messages, orders, acc_key, conv_data, t, fb, month, rules, n_keys, notes
+        )
+    else:
+        notes.append(
+            "no orders export: inquiries, conversion and paid amount are not computed; "
+            "add the orders of the month and the 21 days before it"
+        )
+    figures = [
+        _figures({k: v[i] for k, v in sums.items()}, sales, i, rounding) for i in range(n_keys)
+    ]
+    staff = pd.concat(
+        [rows, pd.DataFrame(figures, columns=list(FIGURES), index=rows.index)], axis=1
+    )
+    staff.insert(0, "key", np.arange(n_keys))
+    total = _figures(totals, sales, n_keys, rounding)
+
+    waits = pd.DataFrame(
+        {
+            "key": acc_key[w_acc[w_month]],
+            "start": ws[w_month],
+            "end": np.where(answered, end, -1)[w_month],
+            "clock_start": clock[w_month].view("datetime64[ns]"),
+            "response_s": response[w_month],
+            "buyer_messages": wait_msgs[w_month],
+        }
+    )
+    return ChatKpis(
+        month=month,
+        staff=staff,
+        total=total,
+        notes=notes,
+        waits=waits,
+        messages=messages,
+        has_orders=orders is not None,
+        has_ratings=has_ratings,
+    )
+
+
+# Counts kept beside the KPIs in `ChatKpis.staff` (denominators, for the scoring engine).
+EXTRA_COUNTS = (
+    "waits",
+    "answered_waits",
+    "asked_conversations",
+    "replied_conversations",
+    "first_waits_answered",
+    "ratings",
+    "satisfied_ratings",
+    "next_day_paid_buyers",
+)
+FIGURES = (*KPI_COLUMNS, *EXTRA_COUNTS)
+_SALES = (
+    "inquiries",
+    "paid_buyers",
+    "next_day_paid_buyers",
+    "conversion_rate",
+    "next_day_conversion_rate",
+    "paid_amount",
+    "avg_order_value",
+)
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num) / float(den) if den else None
+
+
+def _figures(
+    c: dict[str, Any], sales: dict[str, np.ndarray] | None, slot: int, rounding: RoundingName
+) -> dict[str, Any]:
+    """Every figure of one staff row (or of the shop: the last sales slot) from its counts."""
+    out: dict[str, Any] = {k: int(round(float(c[k]))) for k in _COUNTS if not k.endswith("_sum")}
+    out |= {
+        "first_response_s": _ratio(c["first_response_s_sum"], c["first_waits_answered"]),
+        "avg_response_s": _ratio(c["response_s_sum"], c["answered_waits"]),
+        "reply_rate": _ratio(c["replied_conversations"], c["asked_conversations"]),
+        "answer_ratio": _ratio(c["staff_messages"], c["buyer_messages"]),
+        "satisfaction_rate": _ratio(c["satisfied_ratings"], c["ratings"]),
+    }
+    if sales is None:
+        return out | dict.fromkeys(_SALES)
+    inquiries = int(sales["inquiries"][slot])
+    paid = int(sales["paid_buyers"][slot])
+    next_day = int(sales["next_day_paid_buyers"][slot])
+    amount = fen_to_yuan(int(sales["paid_fen"][slot]))
+    return out | {
+        "inquiries": inquiries,
+        "paid_buyers": paid,
+        "next_day_paid_buyers": next_day,
+        "conversion_rate": _ratio(paid, inquiries),
+        "next_day_conversion_rate": _ratio(next_day, inquiries),
+        "paid_amount": amount,
+        "avg_order_value": round_fen(amount / Decimal(paid), rounding) if paid else None,
+    }
+
+
+@dataclass
+class _Conversations:
+    conv_id: np.ndarray  # per message: its conversation
+    account: np.ndarray  # per conversation: account code
+    buyer: np.ndarray  # per conversation: buyer code
+    day: np.ndarray  # per conversation: epoch day
+    asked: np.ndarray  # per conversation: in the month and has a buyer message
+
+
+def _conversion(
+    messages: pd.DataFrame,
+    orders: pd.DataFrame,
+    acc_key: np.ndarray,
+    convs: _Conversations,
+    t: np.ndarray,
+    fb: np.ndarray,
+    month: Month,
+    rules: ChatRules,
+    n_keys: int,
+    notes: list[str],
+) -> dict[str, np.ndarray]:
+    """询单人数, paid buyers (same day / next day) and their paid amount, per staff row.
+
+    Arrays have one slot per staff row plus a last one for the shop, where buyers and
+    orders are counted once however many staff members they chatted with.
+    """
+    buyers = messages["buyer"].cat.categories
+    n_buy = max(len(buyers), 1)
+    lookback = rules.inquiry_lookback_days
+
+    paid = orders[orders["paid_at"].notna() & orders["buyer"].notna()]
+    o_buy = buyers.get_indexer(pd.Index(paid["buyer"])).astype(np.int64)
+    o_s = paid["paid_at"].to_numpy(dtype="datetime64[ns]").view(np.int64) // NS
+    o_fen = paid["paid_amount_fen"].fillna(0).to_numpy(dtype=np.int64)
+    if len(paid):
+        first_paid = paid["paid_at"].min()
+        needed = month.start - pd.Timedelta(days=lookback)
+        if first_paid > needed:
+            notes.append(
+                f"orders start at {first_paid:%Y-%m-%d %H:%M}: payments before it are unseen, "
+                f"so chats before {first_paid + pd.Timedelta(days=lookback):%Y-%m-%d} may count "
+                f"buyers who paid within {lookback} days as inquiries; export orders from "
+                f"{needed:%Y-%m-%d}"
+            )
+    chatted = o_buy >= 0  # orders of buyers who never chatted play no part
+    o_buy, o_s, o_fen = o_buy[chatted], o_s[chatted], o_fen[chatted]
+
+    # The chat time of a conversation: its first buyer message.
+    bpos = np.flatnonzero(fb)
+    bconv = convs.conv_id[bpos]
+    firstb = _changes(bconv)
+    chat_s = np.zeros(len(convs.account), dtype=np.int64)
+    chat_s[bconv[firstb]] = t[bpos[firstb]] // NS
+    conv = np.flatnonzero(convs.asked)
+    q_buy, q_s = convs.buyer[conv], chat_s[conv]
+    q_day_end = (convs.day[conv] + 1) * DAY_S
+
+    # One sorted int64 key per order: buyer code in the high bits, seconds (from a base
+    # 21+ days before everything) in the low 32 bits; searchsorted then finds, for every
+    # conversation at once, the buyer's orders before, on and after the chat.
+    base = min((int(a.min()) for a in (q_s, o_s) if len(a)), default=0)
+    base -= (lookback + 2) * DAY_S
+
+    def key(b: np.ndarray, s: np.ndarray) -> np.ndarray:
+        return (b << 32) | np.clip(s - base, 0, (1 << 32) - 1)
+
+    order = np.lexsort((o_s, o_buy))
+    o_key = key(o_buy[order], o_s[order])
+    o_fen = o_fen[order]
+    i_lo = np.searchsorted(o_key, key(q_buy, q_s - lookback * DAY_S), "left")
+    i_chat = np.searchsorted(o_key, key(q_buy, q_s), "left")
+    i_end = np.searchsorted(o_key, key(q_buy, q_day_end), "left")
+    i_next = np.searchsorted(o_key, key(q_buy, q_day_end + DAY_S), "left")
+    inquiry = (i_chat == i_lo) | (i_end > i_chat)  # no payment before, or paid after
+    converted = inquiry & (i_end > i_chat)
+    converted_next = inquiry & (i_next > i_chat)
+
+    q_key = acc_key[convs.account[conv]]
+    mapped = q_key >= 0
+
+    def distinct_buyers(mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_keys + 1, dtype=np.int64)
+        out[:n_keys] = _pairs_count(q_key[mask & mapped], q_buy[mask & mapped], n_buy, n_keys)
+        out[n_keys] = len(np.unique(q_buy[mask]))
+        return out
+
+    # The orders behind paid_amount: paid in [chat, end of day) after an inquiry chat.
+    lengths = (i_end - i_chat)[converted]
+    owner = np.repeat(q_key[converted], lengths)
+    first = np.repeat(i_chat[converted], lengths)
+    o_idx = first + np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    n_orders = max(len(o_key), 1)
+    paid_fen = np.zeros(n_keys + 1, dtype=np.int64)
+    credited = np.unique(owner[owner >= 0] * n_orders + o_idx[owner >= 0])
+    np.add.at(paid_fen, credited // n_orders, o_fen[credited % n_orders])
+    paid_fen[n_keys] = o_fen[np.unique(o_idx)].sum()
+    return {
+        "inquiries": distinct_buyers(inquiry),
+        "paid_buyers": distinct_buyers(converted),
+        "next_day_paid_buyers": distinct_buyers(converted_next),
+        "paid_fen": paid_fen,
+    }
