@@ -158,9 +158,16 @@ def write_csv(sheet: Sheet, lang: str, stream: IO[str]) -> None:
         *(frame[c.key] if c.key in frame else [None] * len(frame) for c in sheet.columns),
         strict=True,
     ):
-        writer.writerow(
-            [inert(cell_text(v, c.type)) for v, c in zip(values, sheet.columns, strict=True)]
-        )
+        writer.writerow([_csv_cell(v, c.type) for v, c in zip(values, sheet.columns, strict=True)])
+
+
+def _csv_cell(value: Any, type_: ColumnType) -> str:
+    """Text is made inert; a number csops computed (−2, −0.5) stays a number."""
+    text = cell_text(value, type_)
+    plain = _plain(value)
+    if isinstance(plain, int | float | Decimal) and not isinstance(plain, bool):
+        return text
+    return inert(text)
 
 
 _FILLS = {"red": "#F8CBAD", "yellow": "#FFF2CC", "bold red": "#F4B084", "green": "#E2EFDA"}

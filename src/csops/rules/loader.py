@@ -3,6 +3,7 @@
 `load_rules(folder)` reads each registered file from `folder` (a file the folder lacks is
 taken from the packaged defaults, so a shop can override just one file), validates it
 with its pydantic model and reports *all* problems of all files in one `RuleError`, each
+as `rules/scoring.yaml: deductions[2].points: expected a number, got 'abc'`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from csops.errors import RuleError
 from csops.rules.chats import ChatRules
 from csops.rules.columns import ColumnAliases
+from csops.rules.scoring import ScoringRules
 from csops.rules.settings import Settings
 from csops.rules.shipping import ShippingRules
 from csops.rules.vocab import IncidentKinds, ValueWords
@@ -31,6 +33,7 @@ RULE_FILES: dict[str, type[BaseModel]] = {
     "columns.yaml": ColumnAliases,
     "values.yaml": ValueWords,
     "incidents.yaml": IncidentKinds,
+    "scoring.yaml": ScoringRules,
     "shipping.yaml": ShippingRules,
     "chats.yaml": ChatRules,
 }
