@@ -6,6 +6,7 @@ import typer
 
 from csops import __version__
 from csops.cli import chats as chats_cmd
+from csops.cli import commission as commission_cmd
 from csops.cli import inspect as inspect_cmd
 from csops.cli import score as score_cmd
 from csops.cli import shipments as shipments_cmd
@@ -39,6 +40,7 @@ def _root(
 app.command("inspect")(inspect_cmd.inspect)
 app.command("score")(score_cmd.score)
 app.command("chats")(chats_cmd.chats)
+app.command("commission")(commission_cmd.commission)
 app.command("overdue-shipments")(shipments_cmd.overdue_shipments)
 app.command("unpaid-orders")(shipments_cmd.unpaid_orders)
 

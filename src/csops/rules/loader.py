@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from csops.errors import RuleError
 from csops.rules.chats import ChatRules
 from csops.rules.columns import ColumnAliases
+from csops.rules.commission import CommissionRules
 from csops.rules.scoring import ScoringRules
 from csops.rules.settings import Settings
 from csops.rules.shipping import ShippingRules
@@ -35,6 +36,7 @@ RULE_FILES: dict[str, type[BaseModel]] = {
     "incidents.yaml": IncidentKinds,
     "scoring.yaml": ScoringRules,
     "shipping.yaml": ShippingRules,
+    "commission.yaml": CommissionRules,
     "chats.yaml": ChatRules,
 }
 
