@@ -67,8 +67,10 @@ def main() -> None:
     rules = load_rules()
     inputs = Inputs.scan(rules, data)
     by_kind = {r.kind: r for r in inputs.files}
-    print(f"{'file':<34} {'rows':>11} {'MB':>7} {'csops s':>8} {'bare s':>8} {'ratio':>6} "
-          f"{'csops rows/s':>13}")
+    print(
+        f"{'file':<34} {'rows':>11} {'MB':>7} {'csops s':>8} {'bare s':>8} {'ratio':>6} "
+        f"{'csops rows/s':>13}"
+    )
     verdicts = []
     for kind in ("orders", "chats"):
         report = by_kind[kind]
@@ -89,8 +91,10 @@ def main() -> None:
         rows = len(Inputs.scan(rules, data).load([kind]).frame(kind))
         ratio = t_ours / t_bare
         verdicts.append(ratio <= 1.5)
-        print(f"{path.name:<34} {rows:>11,} {path.stat().st_size / 1e6:>7.0f} {t_ours:>8.2f} "
-              f"{t_bare:>8.2f} {ratio:>6.2f} {rows / t_ours:>13,.0f}  ({encoding})")
+        print(
+            f"{path.name:<34} {rows:>11,} {path.stat().st_size / 1e6:>7.0f} {t_ours:>8.2f} "
+            f"{t_bare:>8.2f} {ratio:>6.2f} {rows / t_ours:>13,.0f}  ({encoding})"
+        )
     print("goal csops ≤ 1.5 × bare:", "met" if all(verdicts) else "NOT met")
 
 
