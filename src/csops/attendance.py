@@ -126,14 +126,12 @@ def drop_unknown_staff(
         return frame, []
     bad = frame[unknown]
     ids = sorted(set(bad["staff_id"].astype(str)))
-    problem = Problem(
-        file=files_of(bad),
+    problem = Problem.at(
+        bad,
         column="工号",
         message=f"{int(unknown.sum())} {what} rows name a 工号 that is not on the roster "
         f"({', '.join(ids[:10])}{', …' if len(ids) > 10 else ''})",
-        rows=bad["_row"].head(10).tolist(),
         samples=bad["staff_id"].astype(str).head(3).tolist(),
-        count=int(unknown.sum()),
         expected="a 工号 of the roster; add the person to the roster or correct the 工号",
     )
     if strict:
@@ -173,14 +171,12 @@ def leave_approval(leave: pd.DataFrame, words: ValueWords) -> tuple[pd.Series, l
         if unknown.any():
             rows = leave[unknown.to_numpy(dtype=bool)]
             problems.append(
-                Problem(
-                    file=files_of(rows),
+                Problem.at(
+                    rows,
                     column=header,
                     message=f"{int(unknown.sum())} leave rows have an approval word csops "
                     "does not know",
-                    rows=rows["_row"].head(10).tolist(),
                     samples=values[unknown].head(3).astype(str).tolist(),
-                    count=int(unknown.sum()),
                     expected=f"one of: {', '.join(known)}; or add the word to "
                     "rules/values.yaml under leave_approval",
                 )
@@ -312,14 +308,12 @@ def derive_attendance(
         rows = att[repeated]
         first = rows.iloc[0]
         problems.append(
-            Problem(
-                file=files_of(rows),
+            Problem.at(
+                rows,
                 column="日期",
                 message=f"{int(repeated.sum())} attendance rows repeat a person's day (e.g. "
                 f"{first['staff_id']} on {first['date']:%Y-%m-%d}); keep one row per person "
                 "per day",
-                rows=rows["_row"].head(10).tolist(),
-                count=int(repeated.sum()),
             )
         )
 
@@ -335,14 +329,12 @@ def derive_attendance(
     if unknown_shift.any():
         rows = att[unknown_shift]
         problems.append(
-            Problem(
-                file=files_of(rows),
+            Problem.at(
+                rows,
                 column="班次",
                 message=f"{int(unknown_shift.sum())} attendance rows have a 班次 that names no "
                 "known shift",
-                rows=rows["_row"].head(10).tolist(),
                 samples=text[unknown_shift].head(3).tolist(),
-                count=int(unknown_shift.sum()),
                 expected=f"a shift of rules/scoring.yaml ({', '.join(rules.shifts)}), a 班次 "
                 f"with its times such as 白班 08:00-17:00, or a rest word "
                 f"({', '.join(rules.rest_words)})",
@@ -467,16 +459,14 @@ def _month_leaves(
     if backwards.any():
         rows = leaves[backwards]
         problems.append(
-            Problem(
-                file=files_of(rows),
+            Problem.at(
+                rows,
                 column="结束时间",
                 message=f"{int(backwards.sum())} leave rows end before they start",
-                rows=rows["_row"].head(10).tolist(),
                 samples=[
                     f"{s:%Y-%m-%d %H:%M} → {e:%Y-%m-%d %H:%M}"
                     for s, e in zip(rows["start"].head(3), rows["end"].head(3), strict=True)
                 ],
-                count=int(backwards.sum()),
                 expected="an end (结束时间) at or after the start (开始时间)",
             )
         )

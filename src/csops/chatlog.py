@@ -22,14 +22,6 @@ from csops.roster import Roster
 from csops.rules.vocab import ChatDirection
 
 
-def _files_of(frame: pd.DataFrame, mask: np.ndarray) -> str:
-    return ", ".join(sorted(set(frame["_file"][mask].astype(str))))
-
-
-def _rows_of(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
-    return [int(r) for r in frame["_row"][mask].head(10)]
-
-
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes of `values` numbered in sorted order of the distinct values; NA → -1.
 
@@ -55,14 +47,12 @@ def _direction(frame: pd.DataFrame, words: ChatDirection) -> np.ndarray:
     if unknown.any():
         raise_problems(
             [
-                Problem(
-                    file=_files_of(frame, unknown),
+                Problem.at(
+                    frame[unknown],
                     column="发送方",
                     message=f"{int(unknown.sum())} messages have a direction that is neither "
                     "buyer nor staff",
-                    rows=_rows_of(frame, unknown),
                     samples=[str(v) for v in frame["direction"][unknown].head(3)],
-                    count=int(unknown.sum()),
                     expected=f"one of {', '.join(words.buyer[:3])} (buyer) or "
                     f"{', '.join(words.staff[:3])} (staff); other words go in rules/values.yaml",
                 )
@@ -87,14 +77,12 @@ def _sender_receiver(
     if neither.any():
         raise_problems(
             [
-                Problem(
-                    file=_files_of(frame, neither),
+                Problem.at(
+                    frame[neither],
                     column="发送人/接收人",
                     message=f"{int(neither.sum())} messages have neither a sender nor a "
                     "receiver that is a roster account, so the staff side is unknown",
-                    rows=_rows_of(frame, neither),
                     samples=[str(v) for v in frame["sender"][neither].head(3)],
-                    count=int(neither.sum()),
                     expected="the staff member's account in the roster's 旺旺子账号 column",
                 )
             ]
@@ -109,12 +97,10 @@ def _require_present(frame: pd.DataFrame, values: pd.Series, column: str, what: 
     if missing.any():
         raise_problems(
             [
-                Problem(
-                    file=_files_of(frame, missing),
+                Problem.at(
+                    frame[missing],
                     column=column,
                     message=f"{int(missing.sum())} messages have no {what}",
-                    rows=_rows_of(frame, missing),
-                    count=int(missing.sum()),
                     expected=f"the {what} of every message",
                 )
             ]

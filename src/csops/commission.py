@@ -226,13 +226,11 @@ def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) ->
     if no_amount.any():
         bad = counted[no_amount]
         problems.append(
-            Problem(
-                file=_files(bad),
+            Problem.at(
+                bad,
                 column="买家实际支付金额",
                 message=f"{int(no_amount.sum())} paid orders of {month} have no paid amount",
-                rows=bad["_row"].head(10).tolist(),
                 samples=bad["order_id"].astype(str).head(3).tolist(),
-                count=int(no_amount.sum()),
                 expected="the amount the buyer paid, e.g. 128.50",
             )
         )
@@ -249,13 +247,11 @@ def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) ->
             )
         ]
         problems.append(
-            Problem(
-                file=_files(bad),
+            Problem.at(
+                bad,
                 column="退款金额",
                 message=f"{int(too_much.sum())} orders have a refund larger than the payment",
-                rows=bad["_row"].head(10).tolist(),
                 samples=samples,
-                count=int(too_much.sum()),
                 expected="a refund no larger than the paid amount; correct the export row",
             )
         )
@@ -271,10 +267,6 @@ def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) ->
     frame["net_fen"] = frame["paid_fen"] - frame["refund_fen"]
     sel.orders = frame.reset_index(drop=True)
     return sel
-
-
-def _files(frame: pd.DataFrame) -> str:
-    return ", ".join(sorted(set(frame["_file"].astype(str))))
 
 
 # ---------------------------------------------------------------- attribution
@@ -503,13 +495,11 @@ def month_awards(
         bad = awards[missing]
         raise_problems(
             [
-                Problem(
-                    file=_files(bad),
+                Problem.at(
+                    bad,
                     column="金额",
                     message=f"{int(missing.sum())} awards (嘉奖) of {month} have no amount",
-                    rows=bad["_row"].head(10).tolist(),
                     samples=bad["staff_id"].astype(str).head(3).tolist(),
-                    count=int(missing.sum()),
                     expected="the award in yuan, e.g. 200",
                 )
             ]

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_OK = 0
 EXIT_DATA = 1  # bad input data or a failed validation
@@ -64,6 +68,30 @@ class Problem:
     count: int = 0
     expected: str | None = None
     fatal: bool = True
+
+    @classmethod
+    def at(
+        cls,
+        rows: pd.DataFrame,
+        message: str,
+        *,
+        column: str | None = None,
+        samples: Any = None,
+        expected: str | None = None,
+    ) -> Problem:
+        """The problem of the offending `rows` of a cleaned frame: their files (`_file`),
+        first spreadsheet row numbers (`_row`), how many, and the first sample values
+        (`samples`: a sequence or Series aligned with `rows`)."""
+        shown = [] if samples is None else [str(v) for v in list(samples)[:3]]
+        return cls(
+            file=", ".join(sorted(set(rows["_file"].astype(str)))) or "(no file)",
+            message=message,
+            column=column,
+            rows=[int(r) for r in rows["_row"].head(10)],
+            samples=shown,
+            count=len(rows),
+            expected=expected,
+        )
 
     def __str__(self) -> str:
         where = self.file + (f": column {self.column}" if self.column else "")

@@ -20,13 +20,11 @@ def classify_incidents(frame: pd.DataFrame, kinds: IncidentKinds) -> pd.DataFram
         known = ", ".join(f"{n} ({k})" for k, v in kinds.kinds.items() for n in v.names[:2])
         raise_problems(
             [
-                Problem(
-                    file=", ".join(sorted(set(bad["_file"].astype(str)))),
+                Problem.at(
+                    bad,
                     column="类型",
                     message=f"{int(unknown.sum())} incidents have a kind csops does not know",
-                    rows=bad["_row"].head(10).tolist(),
                     samples=bad["kind"].astype(str).head(3).tolist(),
-                    count=int(unknown.sum()),
                     expected=f"one of: {known}; or add the name to rules/incidents.yaml",
                 )
             ]

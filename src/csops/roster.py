@@ -36,14 +36,12 @@ class Roster:
             rows = frame[dup]
             raise_problems(
                 [
-                    Problem(
-                        file=", ".join(sorted(set(rows["_file"].astype(str)))),
+                    Problem.at(
+                        rows,
                         column="工号",
                         message=f"{int(dup.sum())} roster rows share a 工号 "
                         f"({', '.join(sorted(set(rows['staff_id'].astype(str))))}); "
                         "keep one row per staff member",
-                        rows=rows["_row"].head(10).tolist(),
-                        count=int(dup.sum()),
                     )
                 ]
             )

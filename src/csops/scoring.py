@@ -659,14 +659,12 @@ def _month_incidents(
         if missing.any():
             rows = frame[missing]
             problems.append(
-                Problem(
-                    file=files_of(rows),
+                Problem.at(
+                    rows,
                     column="扣分",
                     message=f"{int(missing.sum())} {rule.id} incidents have no points; the "
                     "rules take them from the sheet",
-                    rows=rows["_row"].head(10).tolist(),
                     samples=rows["kind"].astype(str).head(3).tolist(),
-                    count=int(missing.sum()),
                     expected="the points to deduct in the 扣分 column"
                     + (
                         f" ({rule.sheet_points.min:g}–{rule.sheet_points.max:g})"
@@ -685,14 +683,12 @@ def _month_incidents(
             if out.any():
                 rows = frame[out]
                 problems.append(
-                    Problem(
-                        file=files_of(rows),
+                    Problem.at(
+                        rows,
                         column="扣分",
                         message=f"{int(out.sum())} {rule.id} incidents have points outside "
                         "the allowed range",
-                        rows=rows["_row"].head(10).tolist(),
                         samples=[f"{v:g}" for v in points[out].head(3)],
-                        count=int(out.sum()),
                         expected=f"{rule.sheet_points.min:g} to {rule.sheet_points.max:g} "
                         "(rules/scoring.yaml sheet_points)",
                     )
