@@ -146,13 +146,9 @@ class Ledger:
                 row = conn.execute(
                     "SELECT revision, closed_at FROM months WHERE month = ?", (month,)
                 ).fetchone()
-                if row is not None and reopen_reason is None:
-                    raise LedgerError(
-                        f"{month} was closed on {row[1]} and closed months do not change; "
-                        'to replace it, run again with --reopen --reason "why"'
-                    )
-                if row is None and reopen_reason is not None:
-                    raise LedgerError(f"{month} is not closed yet, so it cannot be reopened")
+                refusal = _refusal(month, row[1] if row else None, reopen_reason is not None)
+                if refusal is not None:
+                    raise LedgerError(refusal)
                 previous = row[0] if row else None
                 revision = (previous or 0) + 1
                 conn.execute(
@@ -193,6 +189,14 @@ class Ledger:
         return Closed(month, revision, stamp, rules_sha256)
 
     # ------------------------------------------------------------ reading
+
+    def check_closable(self, month: str, *, reopening: bool) -> None:
+        """Raise the refusal `close_month` would raise, before any work is done (the
+        transaction checks again)."""
+        closed_at = next((c.closed_at for c in self.closed_months() if c.month == month), None)
+        refusal = _refusal(month, closed_at, reopening)
+        if refusal is not None:
+            raise LedgerError(refusal)
 
     def closed_months(self) -> list[Closed]:
         if not self.path.exists():
@@ -243,6 +247,17 @@ class Ledger:
                 (month,),
             ).fetchall()
         return [InputFile(*r) for r in rows]
+
+
+def _refusal(month: str, closed_at: str | None, reopening: bool) -> str | None:
+    if closed_at is not None and not reopening:
+        return (
+            f"{month} was closed on {closed_at} and closed months do not change; "
+            'to replace it, run again with --reopen --reason "why"'
+        )
+    if closed_at is None and reopening:
+        return f"{month} is not closed yet, so it cannot be reopened"
+    return None
 
 
 def _result_rows(
