@@ -14,7 +14,7 @@ from csops import samplegen
 from csops.ingest.discover import Inputs
 from csops.rules import load_rules
 
-KINDS = ["roster", "orders", "attendance", "leave", "chats", "incidents"]
+KINDS = ["roster", "orders", "attendance", "leave", "chats", "incidents", "qa"]
 MONTH_END = pd.Timestamp("2026-10-31 23:59:59")
 
 
@@ -263,8 +263,8 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 
 def test_other_month_and_more_staff(tmp_path: Path) -> None:
-    paths = samplegen.generate(tmp_path, "2027-02", seed=3, orders=300, messages=2000, staff=60)
-    assert paths["orders"].name == "ExportOrderList202702.csv"
+    paths = samplegen.generate(tmp_path, "2026-02", seed=3, orders=300, messages=2000, staff=60)
+    assert paths["orders"].name == "ExportOrderList202602.csv"
     inputs = Inputs.scan(load_rules(), tmp_path).load(KINDS)
     assert all(not r.problems and r.error is None for r in inputs.files)
     roster = inputs.frames["roster"]
@@ -272,10 +272,10 @@ def test_other_month_and_more_staff(tmp_path: Path) -> None:
     nicks = roster.accounts.str.split(":").str[1]
     assert nicks.is_unique and (nicks.str.len() == 2).all()
     a = inputs.frames["attendance"]
-    assert a.date.min() == pd.Timestamp("2027-02-01")
-    assert a.date.max() == pd.Timestamp("2027-02-28")
+    assert a.date.min() == pd.Timestamp("2026-02-01")
+    assert a.date.max() == pd.Timestamp("2026-02-28")
     o = inputs.frames["orders"]
-    assert (o.paid_at == pd.Timestamp("2027-02-28 23:59:59")).any()
+    assert (o.paid_at == pd.Timestamp("2026-02-28 23:59:59")).any()
 
 
 def test_bad_arguments(tmp_path: Path) -> None:
@@ -293,4 +293,4 @@ def test_main_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert samplegen.main(args) == 0
     out = capsys.readouterr().out
     assert "ExportOrderList202610.csv" in out
-    assert len(list(tmp_path.iterdir())) == 6
+    assert len(list(tmp_path.iterdir())) == 7

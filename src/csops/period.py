@@ -50,3 +50,43 @@ class Month:
     def contains(self, times: pd.Series) -> pd.Series:
         """Which timestamps fall in the month (start inclusive, end exclusive)."""
         return (times >= self.start) & (times < self.end)
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter (`2026Q4` = October to December), for the quarterly KPI scorecard."""
+
+    year: int
+    quarter: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """`2026Q4`, `2026-Q4` or `2026q4` → Quarter(2026, 4)."""
+        m = re.fullmatch(r"\s*(\d{4})-?[Qq]([1-4])\s*", text)
+        if not m:
+            raise UsageError(f"--quarter {text!r}: expected a quarter as YYYYQn, e.g. 2026Q4")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}Q{self.quarter}"
+
+    @property
+    def months(self) -> tuple[Month, Month, Month]:
+        first = 3 * self.quarter - 2
+        return (
+            Month(self.year, first),
+            Month(self.year, first + 1),
+            Month(self.year, first + 2),
+        )
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return self.months[0].start
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """00:00:00 on the 1st after the quarter (exclusive)."""
+        return self.months[-1].end
+
+    def contains(self, times: pd.Series) -> pd.Series:
+        return (times >= self.start) & (times < self.end)

@@ -3,7 +3,7 @@
     python -m csops.samplegen --month 2026-10 --out samples/2026-10 [--seed 7]
         [--orders 3000] [--messages 30000] [--staff 8]
 
-writes the six exports a customer-service manager of a Taobao shop has at the end of a
+writes the seven exports a customer-service manager of a Taobao shop has at the end of a
 month, in the formats of the real exports (see docs/samples.md for what the month holds):
 
 - 客服名单.xlsx                 roster, kept by hand
@@ -12,6 +12,7 @@ month, in the formats of the real exports (see docs/samples.md for what the mont
 - 每日统计_{YYYY-MM}.xlsx        DingTalk 每日统计 attendance (two title rows)
 - 审批_请假_{YYYY-MM}.xlsx       DingTalk leave approvals
 - 奖惩登记.xlsx                 the supervisor's incident sheet
+- 质检抽查.xlsx                 the supervisor's QA spot checks of chats
 
 Every name, nick, phone number and address is invented. The same arguments always give
 the same bytes. Orders and chat messages are generated with numpy and written in chunks
@@ -1426,6 +1427,148 @@ def write_incidents(path: Path, plan: Plan) -> None:
     wb.close()
 
 
+# The supervisor's spot checks 质检抽查: per base staff member (index 1..7) the typical
+# marks (准确, 态度, 沟通, out of 10) and the share of checks whose problem was solved.
+# They echo the incidents: 1007's attitude complaints, 1004's costly pricing mistake,
+# 1005's award for after-sale satisfaction, 1008 still new.
+QA_PROFILES: dict[int, tuple[float, float, float, float]] = {
+    1: (9.0, 8.8, 9.2, 0.92),
+    2: (8.4, 7.8, 8.3, 0.85),
+    3: (7.3, 8.0, 7.8, 0.75),
+    4: (9.3, 9.4, 9.1, 0.96),
+    5: (8.5, 8.7, 8.4, 0.86),
+    6: (8.0, 6.7, 7.2, 0.70),
+    7: (7.6, 8.8, 8.0, 0.80),
+}
+QA_HEADERS = (
+    "日期", "工号", "客服姓名", "买家昵称", "质检得分", "回复准确", "服务态度", "沟通技巧",
+    "是否解决", "备注",
+)  # fmt: skip
+QA_NOTES: dict[str, tuple[str, ...]] = {
+    "good": (
+        "回复及时专业，主动推荐搭配",
+        "话术规范，耐心解答尺寸问题",
+        "快速核实库存并给出准确发货时间",
+        "主动告知优惠券用法，促成下单",
+        "退换货流程解释清楚，买家满意",
+        "补发流程跟进到位，买家好评",
+    ),
+    "ok": (
+        "回复基本规范，产品知识可加强",
+        "处理流程正确，回复稍慢",
+        "按流程处理，话术可更亲切",
+    ),
+    "accuracy": (
+        "发货时间答复有误，未核实库存",
+        "尺寸参数答错，买家收货后退货",
+        "优惠规则解释不准确",
+        "未查物流就答复已签收",
+    ),
+    "attitude": (
+        "语气生硬，未使用礼貌用语",
+        "买家追问时回复不耐烦",
+        "未安抚买家情绪，直接拒绝退款诉求",
+    ),
+    "communication": (
+        "答非所问，买家重复提问三次",
+        "只发快捷短语，未针对买家问题回复",
+        "未主动确认买家需求，沟通效率低",
+    ),
+    "unresolved": (
+        "问题未解决，已转主管跟进",
+        "未给出解决方案，买家仍在等待",
+    ),
+}
+
+
+@dataclass
+class SpotCheck:
+    day: int
+    staff: int
+    buyer: int
+    marks: tuple[int, int, int]  # 准确, 态度, 沟通 (0–10)
+    score: int | None  # 0–100; None: the supervisor left 得分 empty
+    resolved: bool
+    note: str
+
+
+def build_spot_checks(plan: Plan, chats: Chats, rng: np.random.Generator) -> list[SpotCheck]:
+    """A few spot checks per staff member (not the 主管, who makes them), each on one of the
+    person's real conversations of the month: marks 6–10, a 60–100 score, 是否解决, a note."""
+    month = plan.month
+    has_messages = np.bincount(chats.conv, minlength=len(chats.staff)) > 0
+    in_month = (chats.start >= 0) & (chats.start <= month.end) & has_messages
+    checks: list[SpotCheck] = []
+    for s, person in enumerate(plan.staff):
+        if person.role == "主管":
+            continue
+        convs = np.flatnonzero(in_month & (chats.staff == s))
+        if not len(convs):
+            continue
+        if s in QA_PROFILES:
+            *means, solve = QA_PROFILES[s]
+        else:
+            base = float(rng.uniform(7.0, 9.3))
+            means = [base + float(rng.uniform(-0.6, 0.6)) for _ in range(3)]
+            solve = float(rng.uniform(0.65, 0.95))
+        count = min(len(convs), 3 + len(plan.work_days(s)) // 6)
+        picked = np.sort(rng.choice(convs, size=count, replace=False))
+        for conv in picked:
+            accuracy, attitude, communication = (
+                int(np.clip(round(float(rng.normal(m, 0.8))), 6, 10)) for m in means
+            )
+            marks = (accuracy, attitude, communication)
+            score = int(round(10 * (0.4 * marks[0] + 0.3 * marks[1] + 0.3 * marks[2])))
+            resolved = bool(rng.random() < solve)
+            low = int(np.argmin(marks))
+            if not resolved:
+                kind = "unresolved"
+            elif min(marks) >= 9:
+                kind = "good"
+            elif marks[low] <= 7:
+                kind = ("accuracy", "attitude", "communication")[low]
+            else:
+                kind = "ok"
+            notes = QA_NOTES[kind]
+            note = notes[int(rng.integers(len(notes)))]
+            day = int(chats.start[conv] // DAY)
+            checks.append(SpotCheck(day, s, int(chats.buyer[conv]), marks, score, resolved, note))
+    # Two rows where the supervisor gave the marks but left 得分 empty.
+    for s in (2, 5):
+        mine = [c for c in checks if c.staff == s]
+        if mine:
+            mine[-1].score = None
+    checks.sort(key=lambda c: (c.day, c.staff, c.buyer))
+    return checks
+
+
+def write_spot_checks(path: Path, plan: Plan, checks: list[SpotCheck], nicks: Any) -> None:
+    wb = _workbook(path)
+    ws = wb.add_worksheet("质检抽查")
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    head = wb.add_format({"bold": True})
+    for col, title in enumerate(QA_HEADERS):
+        ws.write_string(0, col, title, head)
+    for r, check in enumerate(checks, start=1):
+        p = plan.staff[check.staff]
+        ws.write_datetime(
+            r, 0, datetime.combine(plan.month.day(check.day), datetime.min.time()), date_fmt
+        )
+        ws.write_number(r, 1, int(p.staff_id))
+        ws.write_string(r, 2, p.name)
+        ws.write_string(r, 3, str(nicks[check.buyer].as_py()))
+        if check.score is not None:
+            ws.write_number(r, 4, check.score)
+        for col, mark in enumerate(check.marks, start=5):
+            ws.write_number(r, col, mark)
+        ws.write_string(r, 8, "是" if check.resolved else "否")
+        ws.write_string(r, 9, check.note)
+    ws.set_column(0, 0, 12)
+    ws.set_column(3, 3, 18)
+    ws.set_column(9, 9, 36)
+    wb.close()
+
+
 # ------------------------------------------------------------------ entry points
 
 
@@ -1438,6 +1581,7 @@ def file_names(month: Month) -> dict[str, str]:
         "attendance": f"每日统计_{month.tag}.xlsx",
         "leave": f"审批_请假_{month.tag}.xlsx",
         "incidents": "奖惩登记.xlsx",
+        "qa": "质检抽查.xlsx",
     }
 
 
@@ -1449,7 +1593,7 @@ def generate(
     messages: int = 30000,
     staff: int = 8,
 ) -> dict[str, Path]:
-    """Write the month's six exports into `out`; returns kind → path written."""
+    """Write the month's seven exports into `out`; returns kind → path written."""
     m = Month.parse(month)
     if staff < MIN_STAFF:
         raise ValueError(
@@ -1480,6 +1624,8 @@ def generate(
     write_incidents(paths["incidents"], plan)
     write_orders(paths["orders"], plan, order_model, clock, nicks, rng(9))
     write_chats(paths["chats"], plan, chats, clock, nicks)
+    # Its own random stream (10), so adding it changed none of the other files.
+    write_spot_checks(paths["qa"], plan, build_spot_checks(plan, chats, rng(10)), nicks)
     return paths
 
 
@@ -1487,7 +1633,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m csops.samplegen",
         description="Write a deterministic, fictional shop month of exports (orders, chats, "
-        "attendance, leave, incidents, roster) for tests and demos.",
+        "attendance, leave, incidents, QA spot checks, roster) for tests and demos.",
     )
     parser.add_argument("--month", default="2026-10", help="YYYY-MM (default 2026-10)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")

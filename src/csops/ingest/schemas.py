@@ -183,6 +183,25 @@ SCHEMAS: dict[str, Schema] = {
             ),
             required=("date", "staff_id", "kind"),
         ),
+        Schema(
+            "qa",
+            "质检/抽查记录",
+            (
+                F("date", T.DATE, nullable=False),
+                F("staff_id", T.ID, nullable=False),
+                F("name", T.TEXT),
+                F("buyer", T.TEXT, description="the buyer (or conversation) checked"),
+                F("score", T.NUMBER, description="0–100 spot-check score"),
+                F("accuracy", T.NUMBER, description="item mark 准确"),
+                F("attitude", T.NUMBER, description="item mark 态度"),
+                F("communication", T.NUMBER, description="item mark 沟通"),
+                F("resolved", T.TEXT, description="是否解决: 是 / 否"),
+                F("note", T.TEXT),
+            ),
+            required=("date", "staff_id"),
+            # A spot check has a score, or item marks (each is enough).
+            one_of=(("score",), ("accuracy",), ("attitude",), ("communication",)),
+        ),
     )
 }
 
