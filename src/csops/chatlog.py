@@ -123,8 +123,10 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
     account_codes, accounts = _sorted_codes(account)
     buyer_codes, buyers = _sorted_codes(buyer)
     times = frame["time"].to_numpy()
-    # One sort for everything downstream: account, then buyer, then time (stable).
-    order = np.lexsort((times, buyer_codes, account_codes))
+    # One sort for everything downstream: account, then buyer, then time (stable). The
+    # (account, buyer) pair as one int64 key sorts the same and twice as fast as two keys.
+    pair = account_codes * max(len(buyers), 1) + buyer_codes
+    order = np.lexsort((times, pair))
 
     staff_of_account = roster.staff_for_accounts(pd.Series(accounts, dtype="str"))
     staff_codes, staff_ids = _sorted_codes(staff_of_account)

@@ -27,11 +27,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csops.chatlog import normalize_messages
+from csops.ingest.discover import Inputs
 from csops.money import fen_to_yuan, round_fen
 from csops.period import Month
 from csops.roster import Roster
 from csops.rules.base import RoundingName, ServiceHours
 from csops.rules.chats import ChatRules
+from csops.rules.loader import RuleSet
+from csops.rules.vocab import ValueWords
 
 NS = 1_000_000_000
 DAY_NS = 86_400 * NS
@@ -94,7 +98,13 @@ class ChatKpis:
         picked = waits.assign(_rank=rank).sort_values(
             ["_rank", "start"], ascending=[False, True], kind="stable"
         )
-        picked = picked.head(top)
+        return self.wait_rows(picked.head(top))
+
+    def wait_rows(self, picked: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
+        """Some rows of `waits` with their chat-log evidence: account, buyer, when the wait
+        started, when its clock started, the reply, and the file and row of both. With
+        `text=False` account, buyer and files keep the log's categorical type (millions of
+        waits: one string per distinct value, not per wait)."""
         msgs = self.messages
         start, end = picked["start"].to_numpy(), picked["end"].to_numpy()
         answered = end >= 0
@@ -104,19 +114,24 @@ class ChatKpis:
             # Take the few rows first: never turn a 10M-row column into an array.
             return pd.Series(msgs[column].take(index).to_numpy(), index=picked.index)
 
+        def label(column: str, index: np.ndarray) -> pd.Series:
+            if text:
+                return at(column, index).astype(str)
+            return pd.Series(msgs[column].take(index).array, index=picked.index)
+
         reply_at = at("time", safe_end).where(answered)
         return pd.DataFrame(
             {
-                "account": at("account", start).astype(str),
-                "buyer": at("buyer", start).astype(str),
+                "account": label("account", start),
+                "buyer": label("buyer", start),
                 "wait_start": at("time", start),
                 "clock_start": picked["clock_start"],
                 "reply_at": reply_at,
                 "response_s": picked["response_s"],
                 "wait_messages": picked["buyer_messages"],
-                "start_file": at("_file", start).astype(str),
+                "start_file": label("_file", start),
                 "start_row": at("_row", start),
-                "reply_file": at("_file", safe_end).astype(str).where(answered),
+                "reply_file": label("_file", safe_end).where(answered),
                 "reply_row": at("_row", safe_end).astype("Int64").where(answered),
             }
         ).reset_index(drop=True)
@@ -167,11 +182,20 @@ def _ratings(
     return conv[last], good_u[codes[rows[last]]]
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: `np.unique` by a sort (numpy 2.4's hashing unique
+    takes seconds where sorting takes a fraction of one on millions of int64)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def _pairs_count(keys: np.ndarray, items: np.ndarray, n_items: int, n_keys: int) -> np.ndarray:
     """Distinct items per key (e.g. distinct buyers per staff row)."""
     if not len(keys):
         return np.zeros(n_keys, dtype=np.int64)
-    pairs = np.unique(keys.astype(np.int64) * n_items + items)
+    pairs = _distinct(keys.astype(np.int64) * n_items + items)
     return np.bincount(pairs // n_items, minlength=n_keys)
 
 
@@ -346,6 +370,28 @@ def chat_kpis(
     )
 
 
+def chats_month(inputs: Inputs, rules: RuleSet, month: Month) -> ChatKpis:
+    """`chat_kpis` on the loaded exports: the chat log and roster, and the orders when an
+    orders export is among the inputs (inquiries and conversion need them)."""
+    inputs.load(["roster", "chats", "orders"])
+    staff_roster = Roster.from_frame(inputs.require("roster", command="chats"))
+    chat_frame = inputs.require("chats", command="chats")
+    order_frame = None
+    if any(r.kind == "orders" for r in inputs.files):
+        order_frame = inputs.require("orders", ["buyer", "paid_at"], command="chats")
+    messages = normalize_messages(chat_frame, staff_roster, rules.get(ValueWords).chat_direction)
+    settings = rules.settings
+    return chat_kpis(
+        messages,
+        order_frame,
+        staff_roster,
+        month,
+        rules.get(ChatRules),
+        settings.service_hours,
+        settings.rounding,
+    )
+
+
 # Counts kept beside the KPIs in `ChatKpis.staff` (denominators, for the scoring engine).
 EXTRA_COUNTS = (
     "waits",
@@ -485,7 +531,7 @@ def _conversion(
     def distinct_buyers(mask: np.ndarray) -> np.ndarray:
         out = np.zeros(n_keys + 1, dtype=np.int64)
         out[:n_keys] = _pairs_count(q_key[mask & mapped], q_buy[mask & mapped], n_buy, n_keys)
-        out[n_keys] = len(np.unique(q_buy[mask]))
+        out[n_keys] = len(_distinct(q_buy[mask]))
         return out
 
     # The orders behind paid_amount: paid in [chat, end of day) after an inquiry chat.
@@ -495,9 +541,9 @@ def _conversion(
     o_idx = first + np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     n_orders = max(len(o_key), 1)
     paid_fen = np.zeros(n_keys + 1, dtype=np.int64)
-    credited = np.unique(owner[owner >= 0] * n_orders + o_idx[owner >= 0])
+    credited = _distinct(owner[owner >= 0] * n_orders + o_idx[owner >= 0])
     np.add.at(paid_fen, credited // n_orders, o_fen[credited % n_orders])
-    paid_fen[n_keys] = o_fen[np.unique(o_idx)].sum()
+    paid_fen[n_keys] = o_fen[_distinct(o_idx)].sum()
     return {
         "inquiries": distinct_buyers(inquiry),
         "paid_buyers": distinct_buyers(converted),

@@ -18,6 +18,7 @@ EXIT_OK = 0
 EXIT_DATA = 1  # bad input data or a failed validation
 EXIT_USAGE = 2  # bad command line or rule file
 EXIT_ALERT = 3  # the command ran and found something a cron job should act on
+EXIT_BUSY = 4  # another run holds the lock of the output folder (csops monthly)
 
 
 class CsopsError(Exception):

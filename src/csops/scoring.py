@@ -748,7 +748,10 @@ def apply_rules(events: pd.DataFrame, scoring: ScoringRules, lang: str) -> pd.Da
         out.append(scored)
     if not out:
         empty = pd.DataFrame(columns=[c for c in EVIDENCE_COLUMNS if c != "name"])
-        return empty.astype({"points": "float64", "yuan_fen": "int64", "row": "int64"}).assign(
+        # Typed like a non-empty one: to_document formats `date` with .dt (a month in
+        # which nobody lost a point must still report).
+        types = {"points": "float64", "yuan_fen": "int64", "row": "int64"}
+        return empty.astype({**types, "date": "datetime64[us]"}).assign(
             free=pd.Series(dtype=bool), charged=pd.Series(dtype=bool)
         )
     evidence = pd.concat(out, ignore_index=True)

@@ -25,6 +25,7 @@ from csops.ingest.discover import Inputs
 from csops.memo import MemoMatcher
 from csops.report.privacy import mask_buyers
 from csops.roster import Roster
+from csops.rules.loader import RuleSet
 from csops.rules.shipping import (
     LEVEL_NAMES,
     LevelName,
@@ -410,3 +411,41 @@ def unpaid_orders(
         index=index,
     ).reset_index(drop=True)
     return UnpaidList(as_of, after_hours, out, notes)
+
+
+# ---------------------------------------------------------------- from the loaded exports
+
+
+def _orders_and_roster(
+    inputs: Inputs, needed: Sequence[str], decide_by: Sequence[str], command: str
+) -> tuple[pd.DataFrame, Roster | None]:
+    inputs.load(["orders", "roster"])
+    frame = require_orders(inputs, needed, decide_by, command)
+    return frame, Roster.from_frame(inputs.frame("roster")) if inputs.has("roster") else None
+
+
+def overdue_list(
+    inputs: Inputs, rules: RuleSet, as_of: pd.Timestamp, *, min_level: LevelName = "warning"
+) -> ShippingList:
+    """`unshipped_orders` on the orders export (and the roster, when there is one)."""
+    frame, staff = _orders_and_roster(
+        inputs, ["paid_at"], ["shipped_at", "status"], "overdue-shipments"
+    )
+    return unshipped_orders(
+        frame,
+        rules.get(ShippingRules),
+        as_of,
+        roster=staff,
+        min_level=min_level,
+        mask=rules.settings.mask_buyers,
+    )
+
+
+def unpaid_list(inputs: Inputs, rules: RuleSet, as_of: pd.Timestamp, hours: float) -> UnpaidList:
+    """`unpaid_orders` on the orders export (and the roster, when there is one)."""
+    frame, staff = _orders_and_roster(
+        inputs, ["created_at"], ["paid_at", "status"], "unpaid-orders"
+    )
+    return unpaid_orders(
+        frame, rules.get(ShippingRules), as_of, hours, roster=staff, mask=rules.settings.mask_buyers
+    )

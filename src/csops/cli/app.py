@@ -7,7 +7,11 @@ import typer
 from csops import __version__
 from csops.cli import chats as chats_cmd
 from csops.cli import commission as commission_cmd
+from csops.cli import grades as grades_cmd
 from csops.cli import inspect as inspect_cmd
+from csops.cli import kpi as kpi_cmd
+from csops.cli import ledger as ledger_cmd
+from csops.cli import monthly as monthly_cmd
 from csops.cli import score as score_cmd
 from csops.cli import shipments as shipments_cmd
 
@@ -41,8 +45,13 @@ app.command("inspect")(inspect_cmd.inspect)
 app.command("score")(score_cmd.score)
 app.command("chats")(chats_cmd.chats)
 app.command("commission")(commission_cmd.commission)
+app.command("kpi")(kpi_cmd.kpi)
 app.command("overdue-shipments")(shipments_cmd.overdue_shipments)
 app.command("unpaid-orders")(shipments_cmd.unpaid_orders)
+app.command("monthly")(monthly_cmd.monthly)
+app.command("close")(ledger_cmd.close)
+app.command("history")(ledger_cmd.history)
+app.command("grade")(grades_cmd.grade)
 
 
 def main() -> None:

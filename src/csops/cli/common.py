@@ -14,6 +14,7 @@ from rich.text import Text
 
 from csops.errors import CsopsError, UsageError
 from csops.ingest.discover import Inputs
+from csops.ingest.read import SUPPORTED_SUFFIXES
 from csops.period import Month
 from csops.rules import RuleSet, load_rules
 
@@ -72,6 +73,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            refuse_overwriting_inputs(kwargs)
             return func(*args, **kwargs)
         except CsopsError as exc:
             # Text, not markup: messages quote user data such as `deductions[2]`.
@@ -79,6 +81,32 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def refuse_overwriting_inputs(options: dict[str, Any]) -> None:
+    """An `--out` that is an existing file among the inputs (in --data or --rules, a file
+    given with --orders …, the ledger) would destroy it: refused before anything runs."""
+    out = options.get("out")
+    if not isinstance(out, Path) or not out.is_file():
+        return
+    target = out.resolve()
+    for name, value in options.items():
+        for given in value if isinstance(value, list) else [value]:
+            if name == "out" or not isinstance(given, Path) or not given.exists():
+                continue
+            source = given.resolve()
+            read = target == source or (
+                source.is_dir()
+                and source in target.parents
+                and target.suffix.lower() in {*SUPPORTED_SUFFIXES, ".yaml", ".yml"}
+                and not target.name.startswith((".", "~$"))
+            )
+            if read:
+                where = f"in the folder {given}" if source.is_dir() else "given as an input"
+                raise UsageError(
+                    f"--out {out}: that file is an input ({where}); csops never overwrites "
+                    "its inputs: write the report elsewhere"
+                )
 
 
 def open_rules(rules_dir: Path | None) -> RuleSet:

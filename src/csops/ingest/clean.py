@@ -18,6 +18,22 @@ from csops.errors import Problem
 from csops.ingest.read import RawColumns, SourceFile
 from csops.ingest.schemas import Field, FieldType, Schema
 
+# Fields that record something that has already happened when a report is made: a value
+# later than the run's clock + FUTURE_MARGIN is a typo or a broken export (a year 2062 for
+# 2026). Planned things may lie ahead and are not checked: leave approvals, the schedule,
+# hire and leave dates, promised ship times, the attendance day itself (a DingTalk export
+# of the whole month lists days to come, with no punches).
+PAST_FIELDS: dict[str, tuple[str, ...]] = {
+    "orders": ("created_at", "paid_at", "shipped_at", "confirmed_at"),
+    "attendance": ("clock_in", "clock_out"),
+    "chats": ("time",),
+    "incidents": ("date",),
+    "qa": ("date",),
+}
+# Export time stamps are the shop's local time and the machine running csops may keep
+# another zone (UTC is 8 h behind Beijing): a day of slack.
+FUTURE_MARGIN = pd.Timedelta(days=1)
+
 NULL_WORDS = ["", "-", "--", "—", "——", "null", "NULL", "None", "none", "nan", "NaN", "#N/A", "N/A"]
 MISSED_PUNCH_WORDS = ["缺卡", "未打卡", "无", "休息", "旷工", "请假", "外出", "出差", "调休"]
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -79,7 +95,12 @@ def clean_id(s: pd.Series) -> Cleaned:
 
 
 def clean_text(s: pd.Series) -> Cleaned:
-    s = _from_arrow(pc.utf8_trim_whitespace(_arrow(s)), s.index)
+    """Trimmed text; the `'` that csops (and OWASP-minded tools) put before a leading
+    = + - @ tab or CR to keep a spreadsheet from running it is taken off again, so a CSV
+    written by csops reads back as the text it was written from."""
+    trimmed = pc.utf8_trim_whitespace(_arrow(s))
+    unquoted = pc.replace_substring_regex(trimmed, r"^'([=+\-@\t\r])", r"\1")
+    s = _from_arrow(pc.utf8_trim_whitespace(unquoted), s.index)
     return s.mask(s.isna() | (s == "")), pd.Series(False, index=s.index)
 
 
@@ -98,13 +119,14 @@ def clean_money(s: pd.Series) -> Cleaned:
     two_places = pc.match_substring_regex(arr, r"^[+-]?[0-9]*(\.[0-9]{0,2})?$")
     numeric_np = numeric.to_numpy(zero_copy_only=False).astype(bool)
     as_float = pc.cast(pc.if_else(numeric, arr, pa.scalar(None, arr.type)), pa.float64())
-    scaled = as_float.to_numpy(zero_copy_only=False) * 100.0
-    rounded = np.round(scaled)
-    # More than two decimals: only float noise from Excel (29.849999999999998) is accepted.
-    noise = np.abs(scaled - rounded) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
     two = two_places.to_numpy(zero_copy_only=False).astype(bool)
-    with np.errstate(invalid="ignore"):
-        ok = numeric_np & (two | noise) & (rounded >= 0) & ~null
+    with np.errstate(invalid="ignore", over="ignore"):  # a 400-digit "amount" is inf
+        scaled = as_float.to_numpy(zero_copy_only=False) * 100.0
+        rounded = np.round(scaled)
+        # More than two decimals: only float noise from Excel (29.849999999999998) is accepted.
+        noise = np.abs(scaled - rounded) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+        # Below 2**53 fen (90 trillion yuan): exact as a float, and never inf.
+        ok = numeric_np & (two | noise) & (rounded >= 0) & (rounded < 2.0**53) & ~null
     bad = ~null & ~ok
     values = pd.array(np.where(ok, rounded, 0).astype("int64"), dtype="Int64")
     values[~ok] = pd.NA
@@ -170,6 +192,16 @@ def parse_datetime_text(s: pd.Series) -> Cleaned:
     implausible = result.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
     result = result.mask(implausible)
     return result, (result.isna() & ~null) | implausible
+
+
+def out_of_range_dates(s: pd.Series) -> pd.Series:
+    """Which texts are dates that read fine but fall outside MIN_YEAR–MAX_YEAR (1999-12-31),
+    as opposed to text that is no date at all (for a clearer message)."""
+    plain = strip_guard(s)
+    years = pd.to_datetime(
+        _normalize_date_text(plain).str.slice(0, 10), format="%Y-%m-%d", errors="coerce"
+    ).dt.year
+    return years.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
 
 
 def clean_datetime(s: pd.Series) -> Cleaned:
@@ -255,10 +287,27 @@ def _problem_message(field: Field, raw: pd.Series, bad: pd.Series, count: int) -
     return f"{count} rows could not be read"
 
 
+def _problem(
+    src: SourceFile, header: str, rows: pd.Series, bad: pd.Series, samples: pd.Series, **kw: str
+) -> Problem:
+    return Problem(
+        file=src.display,
+        column=header,
+        rows=rows[bad].head(10).tolist(),
+        samples=samples[bad].head(3).fillna("").tolist(),
+        count=int(bad.sum()),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 def clean_columns(
-    src: SourceFile, schema: Schema, raw: RawColumns
+    src: SourceFile, schema: Schema, raw: RawColumns, now: pd.Timestamp | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed canonical frame of one file (with `_file` and `_row`) and its problems."""
+    """Typed canonical frame of one file (with `_file` and `_row`) and its problems.
+
+    `now` is the run's clock (default: this machine's): events later than it (plus
+    FUTURE_MARGIN) in the PAST_FIELDS are problems.
+    """
     problems = list(raw.problems)
     rows = pd.Series(raw.row_numbers.to_numpy(zero_copy_only=False), dtype="int64")
     texts = {
@@ -280,9 +329,41 @@ def clean_columns(
         if not field.nullable:
             bad = bad | values.isna()
         frame[field.column] = values
+        header = src.headers[mapping[name]] if name in mapping else name
+        if bad.any() and field.type in (FieldType.DATE, FieldType.DATETIME):
+            early_late = out_of_range_dates(text[bad]).reindex(text.index, fill_value=False)
+            if early_late.any():
+                problems.append(
+                    _problem(
+                        src,
+                        header,
+                        rows,
+                        early_late,
+                        text,
+                        message=f"{int(early_late.sum())} rows have a date before "
+                        f"{MIN_YEAR} or after {MAX_YEAR}",
+                        expected="a date of the shop's records; check the year",
+                    )
+                )
+                bad = bad & ~early_late
+        if name in PAST_FIELDS.get(schema.kind, ()) and len(values):
+            limit = (pd.Timestamp.now() if now is None else now) + FUTURE_MARGIN
+            future = (values > limit).fillna(False)
+            if future.any():
+                problems.append(
+                    _problem(
+                        src,
+                        header,
+                        rows,
+                        future,
+                        text,
+                        message=f"{int(future.sum())} rows are dated in the future (after "
+                        f"{limit:%Y-%m-%d %H:%M}, a day past the time of this run)",
+                        expected="a time that has already happened; check the year",
+                    )
+                )
         if bad.any():
             count = int(bad.sum())
-            header = src.headers[mapping[name]] if name in mapping else name
             problems.append(
                 Problem(
                     file=src.display,
@@ -294,10 +375,40 @@ def clean_columns(
                     expected=EXPECTED[field.type] if field.type is not FieldType.TEXT else None,
                 )
             )
+    problems.extend(_punch_order(src, frame, texts, rows))
     df = pd.DataFrame(frame, index=rows.index)
     df["_file"] = pd.Series(src.display, index=rows.index, dtype="category")
     df["_row"] = rows
     return df, problems
+
+
+def _punch_order(
+    src: SourceFile, frame: dict[str, pd.Series], texts: dict[str, pd.Series], rows: pd.Series
+) -> list[Problem]:
+    """A clock-out before the clock-in of the same row is a mistyped punch (a punch after
+    midnight is written `次日 01:10`): the late and early-leave minutes would be nonsense."""
+    if "clock_in" not in frame or "clock_out" not in frame:
+        return []
+    clock_in, clock_out = frame["clock_in"], frame["clock_out"]
+    reversed_ = (clock_out < clock_in).fillna(False).astype(bool)
+    if not reversed_.any():
+        return []
+    mapping = src.match.mapping if src.match else {}
+    in_header = src.headers[mapping["clock_in"]] if "clock_in" in mapping else "clock_in"
+    out_header = src.headers[mapping["clock_out"]] if "clock_out" in mapping else "clock_out"
+    shown = texts["clock_in"].fillna("") + " → " + texts["clock_out"].fillna("")
+    return [
+        _problem(
+            src,
+            out_header,
+            rows,
+            reversed_,
+            shown,
+            message=f"{int(reversed_.sum())} rows have the clock-out before the clock-in "
+            f"({in_header})",
+            expected="a clock-out after the clock-in; a punch after midnight is written 次日 01:10",
+        )
+    ]
 
 
 def empty_frame(schema: Schema, fields: list[str]) -> pd.DataFrame:

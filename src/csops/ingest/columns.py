@@ -31,6 +31,9 @@ class Match:
     kind: str
     mapping: dict[str, int]  # canonical field → column position
     missing: list[str] = field(default_factory=list)  # required columns not found
+    # field → positions of two or more columns with the same header, the one that field
+    # would be read from: which of them holds the field cannot be told.
+    duplicates: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -59,13 +62,20 @@ class AliasIndex:
 
     def match(self, kind: str, headers: list[str]) -> Match:
         index = self.by_kind[kind]
+        normalized = [normalize_header(h) for h in headers]
         best: dict[str, tuple[int, int]] = {}  # field → (priority, position)
-        for position, header in enumerate(headers):
-            for name, priority in index.get(normalize_header(header), ()):
+        for position, header in enumerate(normalized):
+            for name, priority in index.get(header, ()):
                 if name not in best or priority < best[name][0]:
                     best[name] = (priority, position)
         mapping = {name: pos for name, (_, pos) in best.items()}
-        return Match(kind, mapping, missing_columns(SCHEMAS[kind], mapping))
+        duplicates: dict[str, list[int]] = {}
+        if len(set(normalized)) < len(normalized):
+            for name, pos in mapping.items():
+                same = [i for i, h in enumerate(normalized) if h == normalized[pos]]
+                if len(same) > 1:
+                    duplicates[name] = same
+        return Match(kind, mapping, missing_columns(SCHEMAS[kind], mapping), duplicates)
 
     def classify(self, headers: list[str], kinds: tuple[str, ...] | None = None) -> Match | None:
         """The kind whose required columns are all present and which maps the most columns.

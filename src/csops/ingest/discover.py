@@ -7,7 +7,9 @@ drops rows repeated across parts and turns every unreadable value into a `Proble
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,9 +22,11 @@ from csops.errors import InputError, Problem, UsageError, raise_problems
 from csops.ingest.clean import clean_columns, empty_frame
 from csops.ingest.columns import AliasIndex
 from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, probe, read_columns
+from csops.ingest.redact import redact
 from csops.ingest.schemas import KINDS, SCHEMAS
 from csops.rules.loader import RuleSet
 
+_DATA_LIKE = re.compile(r"\d{3}")  # a date, an amount, an ID: no header cell looks so
 PROGRESS_BYTES = 32 << 20  # files above this take a second or more: show a spinner
 
 # The field that gives a kind's date range in `inspect`.
@@ -33,6 +37,7 @@ TIME_FIELD = {
     "schedule": "date",
     "chats": "time",
     "incidents": "date",
+    "qa": "date",
 }
 
 
@@ -61,6 +66,9 @@ class Inputs:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     data_dir: Path | None = None
+    # The run's clock, for "dated in the future" (csops.ingest.clean.PAST_FIELDS); None:
+    # this machine's clock when the files are read.
+    now: pd.Timestamp | None = None
 
     # ------------------------------------------------------------ building
 
@@ -71,8 +79,18 @@ class Inputs:
         data_dir: Path | None = None,
         explicit: Mapping[str, Sequence[Path]] | None = None,
         encoding: str | None = None,
+        now: pd.Timestamp | None = None,
     ) -> Inputs:
-        """Probe the files of `data_dir` and the files given per kind."""
+        """Probe the files of `data_dir` and the files given per kind. `now`: the run's
+        clock for the future-date check (default: this machine's clock)."""
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise UsageError(
+                    f"--encoding {encoding!r}: unknown encoding; "
+                    "e.g. utf-8, gb18030, big5 or utf-16"
+                ) from None
         index = AliasIndex(rules.columns)
         explicit = {k: list(v) for k, v in (explicit or {}).items() if v}
         given = {p.resolve() for paths in explicit.values() for p in paths}
@@ -95,7 +113,7 @@ class Inputs:
                 if not path.is_file():
                     raise UsageError(f"--{kind} {path}: no such file")
                 reports.append(_probe_report(path, str(path), index, encoding, (kind,)))
-        return cls(rules=rules, files=reports, data_dir=data_dir)
+        return cls(rules=rules, files=reports, data_dir=data_dir, now=now)
 
     def load(self, kinds: Sequence[str], *, strict: bool = True, lazy: bool = False) -> Inputs:
         """Read every file of the given kinds. With `strict`, any problem is an InputError.
@@ -143,17 +161,17 @@ class Inputs:
         src = report.source
         assert src is not None and src.match is not None
         schema = SCHEMAS[src.kind or ""]
-        if src.match.missing:
-            report.problems.append(_missing_problem(src, self.rules))
-            return None
+        if src.match.missing or src.match.duplicates:
+            return None  # the problem was recorded when the file was probed
         wanted = {
             name: pos
             for name, pos in src.match.mapping.items()
             if lazy or not schema.field(name).lazy
         }
         with _progress(src):
-            raw = read_columns(src, wanted)
-        df, problems = clean_columns(src, schema, raw)
+            lazy_fields = frozenset(n for n in wanted if schema.field(n).lazy)
+            raw = read_columns(src, wanted, unquoted=lazy_fields)
+        df, problems = clean_columns(src, schema, raw, self.now)
         src.rows = len(df)
         report.rows = len(df)
         report.problems.extend(problems)
@@ -193,12 +211,13 @@ class Inputs:
             if clash.any():
                 rows = frame[clash]
                 first_key = rows[key[0]].iloc[0]
+                header = self._header(kind, key[0], str(rows["_file"].iloc[0]))
                 problems.append(
                     Problem(
                         file=", ".join(sorted(set(rows["_file"].astype(str)))),
-                        column=key[0],
-                        message=f"{int(clash.sum())} rows share a {key[0]} but differ in other "
-                        f"values (e.g. {first_key}); remove the outdated copy",
+                        column=header,
+                        message=f"{int(clash.sum())} rows have the same {header} but differ in "
+                        f"other values (e.g. {first_key}); remove the outdated copy",
                         rows=rows["_row"].head(10).tolist(),
                         samples=[str(v) for v in rows[key[0]].head(3)],
                         count=int(clash.sum()),
@@ -219,6 +238,14 @@ class Inputs:
                     )
                     frame = frame[~across].reset_index(drop=True)
         return frame, problems
+
+    def _header(self, kind: str, name: str, display: str) -> str:
+        """The export's own header of a field in one file (the field name if unknown)."""
+        for report in self.files:
+            src = report.source
+            if report.display == display and src and src.match and name in src.match.mapping:
+                return src.headers[src.match.mapping[name]]
+        return name
 
     # ------------------------------------------------------------ access
 
@@ -279,17 +306,49 @@ def _probe_report(
     except InputError as exc:
         return FileReport(None, display, error=exc.message)
     if src.match is None:
+        cells = [h for h in src.headers if h]
+        if any(_DATA_LIKE.search(c) for c in cells):
+            # A data row, not a header (e.g. the header row was deleted): its cells are a
+            # customer's record and are not quoted.
+            seen = "its first row holds data (dates, amounts, IDs), not column names"
+        else:
+            seen = f"first cells: {', '.join(redact(h) for h in cells[:6])}"
         return FileReport(
             src,
             display,
-            error=f"{display}: no known header found in its first rows (first cells: "
-            f"{', '.join(h for h in src.headers[:6] if h)}); it is none of: {', '.join(KINDS)}. "
-            "If it is an export csops should read, add its headers to rules/columns.yaml",
+            error=f"{display}: no known header found in its first rows ({seen}); it is none "
+            f"of: {', '.join(KINDS)}. If it is an export csops should read, add its headers "
+            "to rules/columns.yaml",
         )
     report = FileReport(src, display)
     if src.match.missing:
         report.problems.append(_missing_problem(src, None))
+    if src.match.duplicates:
+        report.problems.append(_duplicate_problem(src))
     return report
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _duplicate_problem(src: SourceFile) -> Problem:
+    """Two columns share the header a field is read from: reading either could be wrong."""
+    assert src.match is not None
+    parts = []
+    for name, positions in src.match.duplicates.items():
+        where = ", ".join(_column_letter(p) for p in positions)
+        parts.append(f"{src.headers[positions[0]]} ({name}) in columns {where}")
+    return Problem(
+        file=src.display,
+        message=f"the header has the same name twice: {'; '.join(parts)}; csops cannot tell "
+        "which column to read: delete or rename the extra column and save the file again",
+    )
 
 
 def _missing_problem(src: SourceFile, rules: RuleSet | None) -> Problem:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from csops.errors import InputError, Problem
 from csops.ingest.columns import AliasIndex, Match, clean_header
+from csops.ingest.redact import redact
 
 SAMPLE_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 30
@@ -111,10 +113,25 @@ def _detect_encoding(display: str, head: bytes, complete: bool) -> str:
         except UnicodeDecodeError:
             continue
         return "utf-8-sig" if name == "utf-8" and head.startswith(codecs.BOM_UTF8) else name
+    # A file with a few damaged bytes is read in the encoding of the rest; the cells that
+    # hold the damaged bytes are reported with their rows when their column is read.
+    if _mostly_decodable(sample, "utf-8"):
+        return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    if _mostly_decodable(sample, "gb18030"):
+        return "gb18030"
     raise InputError(
         f"{display}: the file is neither UTF-8 nor GBK/GB18030 encoded; "
         "pass its encoding with --encoding (e.g. --encoding big5)"
     )
+
+
+def _mostly_decodable(sample: bytes, encoding: str) -> bool:
+    """At most one in 20 non-ASCII characters undecodable (a file with a few damaged bytes,
+    whose damaged cells are reported when their column is read)."""
+    text = sample.decode(encoding, errors="replace")
+    damaged = text.count("\ufffd")
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return damaged > 0 and non_ascii - damaged >= 20 * damaged
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -168,7 +185,10 @@ def _probe_text(
         text = text[1:]
     lines = text.splitlines()[:HEADER_SEARCH_ROWS]
     delimiter = _sniff_delimiter(lines)
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"{display}: the CSV cannot be parsed ({exc})") from None
     header_index, headers, match = _best_header(rows, index, kinds)
     src = SourceFile(
         path=path,
@@ -278,20 +298,25 @@ def _rank(src: SourceFile) -> tuple[int, int]:
 # ---------------------------------------------------------------- reading
 
 
-def read_columns(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
-    """Read the columns at the `wanted` positions (field → position) of a probed file."""
+def read_columns(
+    src: SourceFile, wanted: dict[str, int], unquoted: frozenset[str] = frozenset()
+) -> RawColumns:
+    """Read the columns at the `wanted` positions (field → position) of a probed file.
+    Problems in the `unquoted` fields (free text where buyers type phone numbers and
+    addresses) name rows but quote no values."""
     if src.format == "csv":
-        return _read_csv(src, wanted)
+        return _read_csv(src, wanted, unquoted)
     return _read_excel(src, wanted)
 
 
-def _read_csv(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
+def _read_csv(src: SourceFile, wanted: dict[str, int], unquoted: frozenset[str]) -> RawColumns:
     width = len(src.headers)
     names = [f"c{i}" for i in range(width)]
     bad_rows: list[tuple[int | None, int, str]] = []
 
     def on_invalid(row: Any) -> str:
-        bad_rows.append((row.number, row.actual_columns, row.text[:60]))
+        # Not the row's text: it holds whatever the row holds (receiver names, phones).
+        bad_rows.append((row.number, row.actual_columns, ""))
         return "skip"
 
     enc = (src.encoding or "utf-8").lower().replace("_", "-")
@@ -308,7 +333,90 @@ def _read_csv(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
         source = pa.BufferReader(text.encode("utf-8"))
         enc = "utf-8"
     try:
-        table = pacsv.read_csv(
+        table = _arrow_csv(src, source, names, wanted, on_invalid)
+    except _RowTextUndecodable:
+        # pyarrow hands a bad row to `on_invalid` as UTF-8 text; a GB18030 row cannot be
+        # made so, and pyarrow gives up. Read the file again as UTF-8 to list the bad rows.
+        try:
+            text = src.path.read_bytes().decode(enc)
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{src.display}: some rows do not have the header's {width} cells and the file "
+                f"holds bytes that are not valid {enc.upper()} text; export it again"
+            ) from None
+        bad_rows.clear()
+        enc = "utf-8"
+        table = _arrow_csv(src, pa.BufferReader(text.encode("utf-8")), names, wanted, on_invalid)
+    problems: list[Problem] = []
+    n = table.num_rows
+    first_data_row = src.header_row + 1
+    numbers: list[int] | range = range(first_data_row, first_data_row + n)
+    if bad_rows:
+        # pyarrow does not number the rows it skips (newlines may sit inside cells): number
+        # the records again, slowly, now that the file is known to be damaged.
+        good, bad = _record_numbers(src, src.encoding or "utf-8", width)
+        if len(good) == n:
+            numbers = good
+        problems.append(
+            Problem(
+                file=src.display,
+                message=f"{len(bad_rows)} rows do not have the header's {width} cells "
+                "(a truncated or hand-edited file?)",
+                rows=[r for r, _ in bad][:10],
+                samples=[f"{cells} cells" for _, cells in bad][:3],
+                count=len(bad_rows),
+                expected=f"{width} cells in every row, as in the header",
+            )
+        )
+    row_numbers = pa.array(numbers, pa.int64())
+    columns: dict[str, pa.Array] = {}
+    for name, pos in wanted.items():
+        raw = table.column(names[pos]).combine_chunks()
+        columns[name] = _decode(raw, enc, src, pos, row_numbers, problems, name not in unquoted)
+    return RawColumns(columns, row_numbers, problems)
+
+
+def _record_numbers(
+    src: SourceFile, enc: str, width: int
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Spreadsheet row numbers of the well-formed data records, and (row, cells) of the
+    records whose cell count is not `width` (blank lines are skipped, as pyarrow does)."""
+    text = src.path.read_bytes().decode(enc, errors="replace").removeprefix("\ufeff")
+    csv.field_size_limit(1 << 30)
+    good: list[int] = []
+    bad: list[tuple[int, int]] = []
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter)
+    try:
+        for number, record in enumerate(records, 1):
+            if number <= max(src.header_row, 1) or not record:
+                continue
+            if len(record) == width:
+                good.append(number)
+            else:
+                bad.append((number, len(record)))
+    except csv.Error:
+        return [], []  # numbered as pyarrow read it; the problem then names no rows
+    return good, bad
+
+
+class _RowTextUndecodable(Exception):
+    """pyarrow could not pass a malformed row's text (not UTF-8) to the row handler."""
+
+
+def _arrow_csv(
+    src: SourceFile, source: Any, names: list[str], wanted: dict[str, int], on_invalid: Any
+) -> pa.Table:
+    failed: list[BaseException] = []
+
+    def swallow(unraisable: Any) -> None:
+        # pyarrow reports an exception raised while it builds the row handler's argument as
+        # "Exception ignored …" with a traceback on stderr: keep it off the terminal.
+        failed.append(unraisable.exc_value)
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = swallow
+    try:
+        return pacsv.read_csv(
             source,
             read_options=pacsv.ReadOptions(
                 column_names=names,
@@ -328,29 +436,13 @@ def _read_csv(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
             ),
         )
     except pa.ArrowInvalid as exc:
+        if any(isinstance(e, UnicodeDecodeError) for e in failed):
+            raise _RowTextUndecodable() from None
         raise InputError(
             f"{src.display}: the CSV cannot be parsed ({str(exc).splitlines()[0][:160]})"
         ) from None
-    problems: list[Problem] = []
-    if bad_rows:
-        problems.append(
-            Problem(
-                file=src.display,
-                message=f"{len(bad_rows)} rows do not have the header's {width} cells "
-                "(a truncated or hand-edited file?)",
-                rows=[n for n, _, _ in bad_rows if n is not None][:10],
-                samples=[t for _, _, t in bad_rows][:3],
-                count=len(bad_rows),
-            )
-        )
-    n = table.num_rows
-    first_data_row = src.header_row + 1
-    row_numbers = pa.array(range(first_data_row, first_data_row + n), pa.int64())
-    columns: dict[str, pa.Array] = {}
-    for name, pos in wanted.items():
-        raw = table.column(names[pos]).combine_chunks()
-        columns[name] = _decode(raw, enc, src, pos, row_numbers, problems)
-    return RawColumns(columns, row_numbers, problems)
+    finally:
+        sys.unraisablehook = previous
 
 
 def _decode(
@@ -360,24 +452,30 @@ def _decode(
     pos: int,
     row_numbers: pa.Array,
     problems: list[Problem],
+    quote: bool = True,
 ) -> pa.Array:
     """Binary cells → text, decoding each distinct non-ASCII value once."""
     as_text = raw.view(pa.string())
     is_ascii = pc.string_is_ascii(as_text)
     if pc.all(is_ascii).as_py() is not False:
         return as_text
-    if enc.startswith("utf"):
+    utf = enc.startswith("utf")
+    if utf:
         try:
             return pc.cast(raw, pa.string())
         except pa.ArrowInvalid:
-            # The sample said UTF-8 but later bytes are not: the file is GB18030 after all.
-            enc = "gb18030"
-            src.encoding = "gb18030"
-            src.notes.append("encoding: not UTF-8 after the first 256 KB; read as GB18030")
+            pass  # some cells are not UTF-8: find them below
     non_ascii_mask = pc.invert(is_ascii)
     others = pc.filter(raw, non_ascii_mask)
     encoded = pc.dictionary_encode(others)
     decoded, bad_codes = _decode_distinct(encoded.dictionary, enc)
+    if utf and 2 * len(bad_codes) > len(decoded):
+        # Most text is not UTF-8 although the sample was: GB18030 after the first 256 KB (a
+        # few damaged cells in a UTF-8 file are reported instead, never turned to mojibake).
+        enc = "gb18030"
+        src.encoding = "gb18030"
+        src.notes.append("encoding: not UTF-8 after the first 256 KB; read as GB18030")
+        decoded, bad_codes = _decode_distinct(encoded.dictionary, enc)
     values = pa.DictionaryArray.from_arrays(encoded.indices, pa.array(decoded, pa.string()))
     plain = values.dictionary_decode()
     if bad_codes:
@@ -387,9 +485,14 @@ def _decode(
             Problem(
                 file=src.display,
                 column=src.headers[pos] if pos < len(src.headers) else f"#{pos + 1}",
-                message=f"{len(rows)} cells hold bytes that are not valid {enc.upper()} text",
+                message=f"{len(rows)} cells hold bytes that are not valid "
+                f"{enc.upper().removesuffix('-SIG')} text",
                 rows=rows[:10],
-                samples=[decoded[c] for c in bad_codes[:3]],
+                samples=[
+                    redact(encoded.dictionary[c].as_py().decode(enc, errors="backslashreplace"))
+                    for c in bad_codes[:3]
+                    if quote
+                ],
                 count=len(rows),
                 expected="text in one encoding (re-export the file)",
             )

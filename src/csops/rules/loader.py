@@ -21,12 +21,18 @@ from csops.errors import RuleError
 from csops.rules.chats import ChatRules
 from csops.rules.columns import ColumnAliases
 from csops.rules.commission import CommissionRules
+from csops.rules.grades import GradeRules
+from csops.rules.kpi import KpiRules
 from csops.rules.scoring import ScoringRules
 from csops.rules.settings import Settings
 from csops.rules.shipping import ShippingRules
 from csops.rules.vocab import IncidentKinds, ValueWords
 
 M = TypeVar("M", bound=BaseModel)
+
+# yaml.safe_load's loader, in C when PyYAML has libyaml (10× faster: the rule files are
+# read by every command). Both build only plain data: a `!!python/...` tag is an error.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # file name → model. Each command group registers its rule file here.
 RULE_FILES: dict[str, type[BaseModel]] = {
@@ -38,6 +44,8 @@ RULE_FILES: dict[str, type[BaseModel]] = {
     "shipping.yaml": ShippingRules,
     "commission.yaml": CommissionRules,
     "chats.yaml": ChatRules,
+    "kpi.yaml": KpiRules,
+    "grades.yaml": GradeRules,
 }
 
 
@@ -99,7 +107,7 @@ def _describe(err: Any) -> str:
         return "unknown key (a typo?)"
     if kind == "missing":
         return "required key is missing"
-    if "input" in err and kind not in ("model_type", "dict_type") and not msg.endswith("got"):
+    if "input" in err and kind not in ("model_type", "dict_type") and ", got " not in msg:
         value = err["input"]
         if isinstance(value, str | int | float | bool) or value is None:
             return f"{msg}, got {value!r}"
@@ -120,7 +128,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
     except OSError as exc:
         raise RuleError(f"{display}: cannot be read ({exc.strerror})") from None
     try:
-        return yaml.safe_load(raw.decode("utf-8-sig")), raw
+        return yaml.load(raw.decode("utf-8-sig"), Loader=SAFE_LOADER), raw
     except UnicodeDecodeError:
         raise RuleError(f"{display}: is not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as exc:

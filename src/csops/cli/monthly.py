@@ -1,0 +1,172 @@
+"""`csops monthly`: the month-end run for cron — one workbook, one JSON, optionally the close.
+
+Exit codes: 0 done (one summary line on stdout unless --quiet); 1 bad input, or the
+ledger refused --close; 2 bad option or rule file; 4 another run holds the output
+folder's lock (see docs/cron.md).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from csops.cli.common import (
+    AttendanceOpt,
+    ChatsOpt,
+    EncodingOpt,
+    IncidentsOpt,
+    LangOpt,
+    LeaveOpt,
+    OrdersOpt,
+    RosterOpt,
+    RulesOpt,
+    err_console,
+    handle_errors,
+    open_rules,
+    parse_month,
+    pick_lang,
+)
+from csops.cli.ledger import LedgerOpt, ledger_path
+from csops.errors import CsopsError, UsageError
+from csops.money import money_str
+from csops.monthly import (
+    check_closable,
+    close_in_ledger,
+    exclusive_lock,
+    overdue_count,
+    run_monthly,
+    write_monthly,
+)
+from csops.report.labels import label
+
+
+def _append_log(log: Path | None, started: datetime, text: str) -> None:
+    """One line per run: when it started, then what happened."""
+    if log is None:
+        return
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{started:%Y-%m-%d %H:%M:%S} {text}\n")
+    except OSError as exc:
+        err_console.print(Text(f"Warning: --log {log}: cannot write ({exc.strerror})"))
+
+
+@handle_errors
+def monthly(
+    month: Annotated[
+        str,
+        typer.Option("--month", help="YYYY-MM, or `last`: the calendar month before today."),
+    ],
+    data: Annotated[Path, typer.Option("--data", help="Folder of the month's exports.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for csops-YYYY-MM.xlsx / .json (and big CSVs)."),
+    ],
+    rules: RulesOpt = None,
+    close: Annotated[
+        bool,
+        typer.Option("--close", help="Also record the month as closed in the ledger."),
+    ] = False,
+    lang: LangOpt = None,
+    log: Annotated[
+        Path | None,
+        typer.Option("--log", help="Append one line per run (start time, result) to FILE."),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Print nothing on success (errors still go to stderr).")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait", min=0, help="Seconds to wait for another run writing to --out (then exit 4)."
+        ),
+    ] = 60.0,
+    ledger: LedgerOpt = None,
+    encoding: EncodingOpt = None,
+    roster: RosterOpt = None,
+    attendance: AttendanceOpt = None,
+    leave: LeaveOpt = None,
+    incidents: IncidentsOpt = None,
+    orders: OrdersOpt = None,
+    chats: ChatsOpt = None,
+) -> None:
+    """The month-end run: score, commission, chat KPIs and the overdue list (as of the end
+    of the month) from one read of the exports, into csops-YYYY-MM.xlsx and .json in --out;
+    --close also records the month in the ledger. Made for cron (docs/cron.md)."""
+    started_at = datetime.now()
+    started = time.perf_counter()
+    files = {
+        "roster": roster,
+        "attendance": attendance,
+        "leave": leave,
+        "incidents": incidents,
+        "orders": orders,
+        "chats": chats,
+    }
+    try:
+        line = _monthly(
+            month, data, out, rules, close, lang, wait, ledger, encoding, files, started
+        )
+    except CsopsError as exc:
+        _append_log(log, started_at, f"failed (exit {exc.exit_code}): {exc.message}")
+        raise
+    except Exception as exc:  # a bug: note it in the log, then let the traceback show
+        _append_log(log, started_at, f"failed: {type(exc).__name__}: {exc}")
+        raise
+    _append_log(log, started_at, f"ok: {line}")
+    if not quiet:
+        typer.echo(line)
+
+
+def _monthly(
+    month_text: str,
+    data: Path,
+    out: Path,
+    rules_dir: Path | None,
+    close: bool,
+    lang: str | None,
+    wait: float,
+    ledger: Path | None,
+    encoding: str | None,
+    files: dict[str, list[Path] | None],
+    started: float,
+) -> str:
+    period = parse_month(month_text)
+    rule_set = open_rules(rules_dir)
+    language = pick_lang(rule_set, lang)
+    ledger_file = ledger_path(rule_set, ledger)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; give a folder for the month's reports")
+    if not data.is_dir():
+        raise UsageError(f"--data {data}: no such folder")
+    with exclusive_lock(out, wait):
+        if close:
+            check_closable(ledger_file, period)
+        explicit = {kind: paths for kind, paths in files.items() if paths}
+        run = run_monthly(
+            rule_set, data, period, language, ledger=ledger_file, files=explicit, encoding=encoding
+        )
+        paths = write_monthly(run, out)
+        closed = close_in_ledger(run) if close else None
+    score = run.section("score").result
+    commission = run.section("commission").result
+    line = label("monthly.done", language).format(
+        month=period,
+        staff=len(score.staff),
+        total=money_str(sum(commission.staff["total"], Decimal(0))),
+        overdue=overdue_count(run),
+        files=", ".join(str(p) for p in paths),
+        seconds=f"{time.perf_counter() - started:.1f}",
+    )
+    if closed is not None:
+        line += "; " + label("monthly.closed", language).format(
+            month=period, revision=closed.revision, ledger=ledger_file
+        )
+    return line

@@ -1,0 +1,546 @@
+"""`csops monthly`: the month-end run a shop schedules on the 1st.
+
+One `Inputs.scan(...).load([...])` reads every export once; then each *section* computes
+from it what its command computes (`SECTIONS`, in order): the score, the commission, the
+chat KPIs, the overdue-shipment list as of the end of the month (00:00 on the 1st of the
+next month) and the data-quality report of `inspect`. A section gives the command's JSON
+document, its workbook sheets and its columns of the Summary sheet; `write_monthly`
+writes `csops-YYYY-MM.xlsx` (Summary, Charts, then every section's sheets),
+`csops-YYYY-MM.json` (`{"month", "as_of", "score", "commission", "chats", "overdue",
+"inputs", "files"}`) and, for sheets over `settings.detail_row_limit` rows, CSV files
+beside them. A new section (a sheet with a chart) is one more function in `SECTIONS`.
+
+Files are staged under temporary names in the output folder and renamed into place only
+once all of them are complete, so a killed run leaves the previous report as it was.
+`exclusive_lock` keeps two runs from writing to the same folder at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from csops.chats import ChatKpis, chats_month
+from csops.commission import CommissionResult, commission_month
+from csops.errors import EXIT_BUSY, CsopsError
+from csops.ingest.discover import Inputs
+from csops.ingest.schemas import KINDS as ALL_KINDS
+from csops.period import Month
+from csops.report.chats import all_waits, kpi_report, waits_sheet
+from csops.report.commission import evidence_sheets, orders_sheet, summary_report
+from csops.report.detail import write_csv_file
+from csops.report.inputs import inspect_report
+from csops.report.labels import label
+from csops.report.output import Column, Sheet, atomic_path, to_json
+from csops.report.scores import LEVEL_STYLES, attendance_sheet, score_report
+from csops.report.shipments import as_of_text, overdue_report
+from csops.report.workbook import BookSheet, Chart, csv_path, write_workbook
+from csops.rules import RuleSet
+from csops.rules.shipping import LEVEL_NAMES
+from csops.scoring import ScoreResult, score_month
+from csops.shipments import ShippingList, overdue_list
+
+# The exports the month-end run reads (leave and incidents may be absent).
+KINDS = ("roster", "attendance", "leave", "incidents", "orders", "chats")
+LOCK_NAME = ".csops-monthly.lock"
+PUNCH_FORMAT = "mm-dd hh:mm"
+
+
+class BusyError(CsopsError):
+    """Another run holds the output folder's lock."""
+
+    exit_code = EXIT_BUSY
+
+
+# ---------------------------------------------------------------- sections
+
+
+@dataclass
+class MonthContext:
+    """What every section builder gets: the loaded exports, the rules, the month."""
+
+    inputs: Inputs
+    rules: RuleSet
+    month: Month
+    lang: str
+    ledger: Path
+    results: dict[str, Any] = field(default_factory=dict)  # section key → its result
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The end of the month: 00:00 on the 1st of the next month."""
+        return self.month.end
+
+
+@dataclass
+class SummaryPart:
+    """A section's columns of the Summary sheet: `frame` has staff_id, name and the
+    columns' keys (label keys); charts are drawn from the Summary sheet."""
+
+    frame: pd.DataFrame
+    columns: list[Column]
+    charts: list[Chart] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, Any] = field(default_factory=dict)  # value for staff not in `frame`
+
+
+@dataclass
+class Section:
+    key: str  # the JSON key
+    document: dict[str, Any]
+    sheets: list[BookSheet]
+    result: Any = None
+    summary: SummaryPart | None = None
+    headline: str | None = None  # one line of the Summary sheet's notes
+
+
+SectionBuilder = Callable[[MonthContext], Section]
+
+
+def _previous_levels(ctx: MonthContext) -> tuple[dict[str, list[str]], list[str]]:
+    """The score levels of the closed months before this one (for the `serious` level),
+    from the ledger when one exists."""
+    if not ctx.ledger.exists():
+        return {}, []
+    closing = importlib.import_module("csops.closing")
+    levels, notes = closing.levels_before(ctx.rules, ctx.ledger, ctx.month)
+    return levels, list(notes)
+
+
+def score_section(ctx: MonthContext) -> Section:
+    previous, notes = _previous_levels(ctx)
+    result = score_month(
+        ctx.inputs, ctx.rules, ctx.month, previous_levels=previous or None, lang=ctx.lang
+    )
+    result.warnings[:0] = notes
+    report = score_report(result, ctx.lang, compact=False)
+    scores, evidence = report.sheets
+    staff = result.staff
+    part = pd.DataFrame(
+        {
+            "staff_id": staff["staff_id"],
+            "name": staff["name"],
+            "role": staff["role"],
+            "score.score": staff["score"],
+            "score.level": scores.frame["score.level"],
+            "_level": staff["level"],
+        }
+    )
+    counts = staff["level"].value_counts()
+    levels = ", ".join(
+        f"{result.rules.level_text(lv, ctx.lang)} {int(counts[lv])}"
+        for lv in dict.fromkeys(staff["level"])
+    )
+    return Section(
+        key="score",
+        document=report.document,
+        sheets=[
+            BookSheet(scores, tab="monthly.tab.scores", notes=report.notes, freeze_columns=2),
+            BookSheet(evidence, tab="monthly.tab.evidence", freeze_columns=2, csv_name="evidence"),
+            BookSheet(
+                attendance_sheet(result, ctx.lang),
+                freeze_columns=3,
+                csv_name="attendance",
+                formats={"att.first_punch": PUNCH_FORMAT, "att.last_punch": PUNCH_FORMAT},
+            ),
+        ],
+        result=result,
+        summary=SummaryPart(
+            part,
+            [Column("role"), Column("score.score", "number"), Column("score.level")],
+            [Chart("monthly.chart.score", "name", ["score.score"], colour_by="_level")],
+        ),
+        headline=label("monthly.head.score", ctx.lang).format(staff=len(staff), levels=levels),
+    )
+
+
+def commission_section(ctx: MonthContext) -> Section:
+    score: ScoreResult | None = ctx.results.get("score")
+    result = commission_month(
+        ctx.inputs,
+        ctx.rules,
+        ctx.month,
+        levels=None if score is None else score.levels,
+    )
+    report = summary_report(result, None, ctx.lang)
+    staff = result.staff
+    document = report.document
+    total = sum(staff["total"], Decimal(0))
+    awards = sum(staff["awards"], Decimal(0))
+    return Section(
+        key="commission",
+        document=document,
+        sheets=[
+            BookSheet(
+                report.sheets[0], tab="monthly.tab.commission", notes=report.notes, freeze_columns=2
+            ),
+            BookSheet(
+                orders_sheet(result, None, ctx.lang), tab="monthly.tab.orders", csv_name="orders"
+            ),
+            *(
+                BookSheet(sheet, csv_name=name)
+                for sheet, name in zip(
+                    evidence_sheets(result), ("conflicts", "unknown_ids", "awards"), strict=True
+                )
+            ),
+        ],
+        result=result,
+        summary=SummaryPart(
+            pd.DataFrame(
+                {
+                    "staff_id": staff["staff_id"],
+                    "name": staff["name"],
+                    "commission.net_sales": staff["net_sales"],
+                    "monthly.commission_total": staff["total"],
+                }
+            ),
+            [Column("commission.net_sales", "money"), Column("monthly.commission_total", "money")],
+            [Chart("monthly.chart.commission", "name", ["monthly.commission_total"])],
+        ),
+        headline=label("monthly.head.commission", ctx.lang).format(
+            total=f"{total:,.2f}",
+            awards=f"{awards:,.2f}",
+            orders=document["unattributed"]["orders"],
+            net=f"{Decimal(document['unattributed']['net_sales']):,.2f}",
+        ),
+    )
+
+
+SUMMARY_KPIS = (
+    ("conversations", "int"),
+    ("first_response_s", "seconds"),
+    ("avg_response_s", "seconds"),
+    ("unanswered_10min", "int"),
+    ("reply_rate", "rate"),
+    ("conversion_rate", "rate"),
+)
+
+
+def chats_section(ctx: MonthContext) -> Section:
+    kpis = chats_month(ctx.inputs, ctx.rules, ctx.month)
+    report = kpi_report(kpis, None, ctx.lang)
+    waits = waits_sheet("title.waits", all_waits(kpis, ctx.rules.settings.mask_buyers))
+    staff = kpis.staff[kpis.staff["staff_id"].notna()]
+    part = pd.DataFrame({"staff_id": staff["staff_id"], "name": staff["name"]})
+    for key, _ in SUMMARY_KPIS:
+        part[f"chats.{key}"] = pd.to_numeric(staff[key])
+    total = kpis.total
+    avg = total["avg_response_s"]
+    return Section(
+        key="chats",
+        document=report.document,
+        sheets=[
+            BookSheet(
+                report.sheets[0], tab="monthly.tab.chats", notes=report.notes, freeze_columns=2
+            ),
+            BookSheet(
+                waits,
+                freeze_columns=1,
+                csv_name="waits",
+                formats={
+                    "chats.wait_start": PUNCH_FORMAT,
+                    "chats.clock_start": PUNCH_FORMAT,
+                    "chats.reply_at": PUNCH_FORMAT,
+                },
+            ),
+        ],
+        result=kpis,
+        summary=SummaryPart(
+            part,
+            [Column(f"chats.{key}", type_) for key, type_ in SUMMARY_KPIS],  # type: ignore[arg-type]
+            [
+                Chart(
+                    "monthly.chart.response",
+                    "name",
+                    ["chats.first_response_s", "chats.avg_response_s"],
+                    axis_title="monthly.seconds",
+                )
+            ],
+        ),
+        headline=label("monthly.head.chats", ctx.lang).format(
+            conversations=int(total["conversations"]),
+            avg="-" if avg is None or pd.isna(avg) else f"{float(avg):.1f}",
+            slow=int(total["unanswered_10min"]),
+        ),
+    )
+
+
+def overdue_section(ctx: MonthContext) -> Section:
+    result = overdue_list(ctx.inputs, ctx.rules, ctx.as_of)
+    report = overdue_report(result, ctx.lang)
+    listed, by_staff = report.sheets
+    counts = " · ".join(
+        f"{label(f'ship.level.{lv}', ctx.lang)} {result.counts[lv]}" for lv in LEVEL_NAMES
+    )
+    mine = result.by_staff[result.by_staff["staff_id"].notna()]
+    return Section(
+        key="overdue",
+        document=report.document,
+        sheets=[
+            BookSheet(listed, tab="monthly.tab.overdue", notes=report.notes, csv_name="overdue"),
+            BookSheet(by_staff, tab="monthly.tab.by_staff"),
+        ],
+        result=result,
+        summary=SummaryPart(
+            pd.DataFrame(
+                {
+                    "staff_id": mine["staff_id"],
+                    "name": mine["staff_name"],
+                    "monthly.unshipped": mine["total"],
+                }
+            ),
+            [Column("monthly.unshipped", "int")],
+            missing={"monthly.unshipped": 0},
+        ),
+        headline=label("monthly.head.overdue", ctx.lang).format(
+            as_of=as_of_text(result.as_of), counts=counts
+        ),
+    )
+
+
+def inputs_section(ctx: MonthContext) -> Section:
+    report = inspect_report(ctx.inputs, ctx.lang)
+    files = report.document["files"]
+    return Section(
+        key="inputs",
+        document=report.document,
+        sheets=[BookSheet(report.sheets[0], tab="title.data_quality", notes=report.notes)],
+        headline=label("monthly.head.inputs", ctx.lang).format(
+            files=len(files), bad=sum(1 for f in files if f["problems"])
+        ),
+    )
+
+
+SECTIONS: list[SectionBuilder] = [
+    score_section,
+    commission_section,
+    chats_section,
+    overdue_section,
+    inputs_section,
+]
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class MonthlyRun:
+    context: MonthContext
+    sections: list[Section]
+
+    @property
+    def month(self) -> Month:
+        return self.context.month
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def summary_sheet(self) -> BookSheet:
+        """A row per staff member: the Summary columns of every section, side by side."""
+        parts = [s.summary for s in self.sections if s.summary is not None]
+        people = pd.concat([p.frame[["staff_id", "name"]] for p in parts], ignore_index=True)
+        frame = people.drop_duplicates("staff_id").reset_index(drop=True)
+        columns = [Column("staff_id"), Column("name")]
+        charts: list[Chart] = []
+        formats: dict[str, str] = {}
+        for part in parts:
+            values = part.frame.drop(columns="name").drop_duplicates("staff_id")
+            frame = frame.merge(values, on="staff_id", how="left", validate="1:1")
+            for key, value in part.missing.items():
+                frame[key] = frame[key].fillna(value)
+            columns += part.columns
+            charts += part.charts
+            formats |= part.formats
+        styles = None
+        if "_level" in frame:
+            styles = frame["_level"].map(LEVEL_STYLES).fillna("").astype("object")
+        notes = [s.headline for s in self.sections if s.headline]
+        return BookSheet(
+            Sheet("title.summary", frame, columns, styles),
+            notes=notes,
+            freeze_columns=2,
+            charts=charts,
+            formats=formats,
+        )
+
+    def book_sheets(self) -> list[BookSheet]:
+        return [self.summary_sheet()] + [b for s in self.sections for b in s.sheets]
+
+    def document(self, files: dict[str, Any]) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "month": str(self.month),
+            "as_of": as_of_text(self.context.as_of),
+        }
+        doc |= {s.key: s.document for s in self.sections}
+        doc["files"] = files
+        return doc
+
+
+def run_monthly(
+    rules: RuleSet,
+    data: Path,
+    month: Month,
+    lang: str,
+    *,
+    ledger: Path,
+    files: Mapping[str, Sequence[Path]] | None = None,
+    encoding: str | None = None,
+    sections: Sequence[SectionBuilder] = SECTIONS,
+) -> MonthlyRun:
+    """Read the exports once (the folder `data`, plus `files` per kind) and compute every
+    section."""
+    inputs = Inputs.scan(rules, data, files, encoding)
+    inputs.load(list(KINDS))
+    # Other exports in the folder (a schedule) are only described on the data-quality
+    # sheet: their problems do not stop the run.
+    others = [k for k in ALL_KINDS if k not in KINDS and any(r.kind == k for r in inputs.files)]
+    if others:
+        inputs.load(others, strict=False)
+    ctx = MonthContext(inputs, rules, month, lang, ledger)
+    built = []
+    for build in sections:
+        section = build(ctx)
+        ctx.results[section.key] = section.result
+        built.append(section)
+    return MonthlyRun(ctx, built)
+
+
+def output_paths(out_dir: Path, month: Month) -> tuple[Path, Path]:
+    stem = f"csops-{month}"
+    return out_dir / f"{stem}.xlsx", out_dir / f"{stem}.json"
+
+
+def write_monthly(run: MonthlyRun, out_dir: Path) -> list[Path]:
+    """Write the workbook, the JSON and the CSV files of big sheets; returns their paths.
+
+    Every file is written under a temporary name first; the renames happen together once
+    all are complete (the CSV files, then the JSON, the workbook last); temporary files
+    of a killed run are removed by the next (`atomic_path`). CSV files of an earlier run
+    of the month that this run did not write are removed."""
+    ctx = run.context
+    limit = ctx.rules.settings.detail_row_limit
+    workbook, json_path = output_paths(out_dir, run.month)
+    sheets = run.book_sheets()
+    written: dict[str, Path] = {}
+    with ExitStack() as stack:
+        # Entered first, renamed last: the workbook appears once everything else is there.
+        book_tmp = stack.enter_context(atomic_path(workbook))
+        json_tmp = stack.enter_context(atomic_path(json_path))
+        big: list[tuple[Sheet, Path]] = []
+        for book_sheet in sheets:
+            if book_sheet.csv_name is None or book_sheet.rows <= limit:
+                continue
+            target = csv_path(workbook, book_sheet.csv_name)
+            big.append((book_sheet.sheet, stack.enter_context(atomic_path(target))))
+            book_sheet.moved_to = target.name
+            written[book_sheet.csv_name] = target
+        files = {
+            "workbook": workbook.name,
+            "csv": {name: path.name for name, path in written.items()},
+        }
+        # The CSV files (Arrow compute, which leaves the GIL) are written by threads while
+        # this one writes the JSON and the workbook (Python).
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending = [pool.submit(write_csv_file, sheet, ctx.lang, tmp) for sheet, tmp in big]
+            json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
+            write_workbook(
+                book_tmp,
+                sheets,
+                ctx.lang,
+                title=str(run.month),
+                created=ctx.as_of.to_pydatetime(),
+                detail_limit=limit,
+            )
+            for job in pending:
+                job.result()
+    stale = {b.csv_name for b in sheets if b.csv_name} - set(written)
+    for name in sorted(stale):
+        csv_path(workbook, name).unlink(missing_ok=True)
+    return [workbook, json_path, *written.values()]
+
+
+# ---------------------------------------------------------------- closing
+
+
+def check_closable(ledger: Path, month: Month) -> None:
+    """Refuse a month the ledger has closed already, before any work is done."""
+    from csops.ledger import Ledger, LedgerError
+
+    try:
+        Ledger(ledger).check_closable(str(month), reopening=False)
+    except LedgerError as exc:
+        raise LedgerError(
+            f"{exc.message.split('; ')[0]}; to replace it run csops close --month {month} "
+            '--reopen --reason "why", or run csops monthly without --close'
+        ) from None
+
+
+def close_in_ledger(run: MonthlyRun) -> Any:
+    """Store the run's score, commission and chat KPIs as the month's closed result (the
+    figures the workbook shows, not a second computation)."""
+    closing = importlib.import_module("csops.closing")
+    from csops.ledger import Ledger
+
+    ctx = run.context
+    score: ScoreResult = run.section("score").result
+    commission: CommissionResult = run.section("commission").result
+    kpis: ChatKpis = run.section("chats").result
+    results = closing.MonthResults(
+        month=ctx.month,
+        score=score,
+        commission=commission,
+        chats=kpis,
+        inputs=closing.input_files(ctx.inputs),
+        rules_sha256=ctx.rules.digest(),
+        warnings=list(score.warnings),
+    )
+    return closing.store_month(results, Ledger(ctx.ledger))
+
+
+# ---------------------------------------------------------------- the lock
+
+
+@contextmanager
+def exclusive_lock(out_dir: Path, wait: float) -> Iterator[None]:
+    """Hold `out_dir/.csops-monthly.lock` (flock) for the block. Another run holding it is
+    waited for up to `wait` seconds, then a BusyError. The lock goes with the process, so
+    a killed run never leaves the folder locked; the file itself stays."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                    raise BusyError(
+                        f"{out_dir}: another csops monthly run (pid {holder}) is writing to "
+                        f"this folder (lock {path}); waited {wait:g} s. Run again when it has "
+                        "finished, or pass another --out"
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def overdue_count(run: MonthlyRun) -> int:
+    result: ShippingList = run.section("overdue").result
+    return len(result.orders)
