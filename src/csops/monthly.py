@@ -4,11 +4,12 @@ One `Inputs.scan(...).load([...])` reads every export once; then each *section* 
 from it what its command computes (`SECTIONS`, in order): the score, the commission, the
 chat KPIs, the overdue-shipment list as of the end of the month (00:00 on the 1st of the
 next month) and the data-quality report of `inspect`. A section gives the command's JSON
-document, its workbook sheets and its columns of the Summary sheet; `write_monthly`
+document, its workbook sheets and its columns of the Summary sheet; `MonthlyFiles`
 writes `csops-YYYY-MM.xlsx` (Summary, Charts, then every section's sheets),
 `csops-YYYY-MM.json` (`{"month", "as_of", "score", "commission", "chats", "overdue",
 "inputs", "files"}`) and, for sheets over `settings.detail_row_limit` rows, CSV files
-beside them. A new section (a sheet with a chart) is one more function in `SECTIONS`.
+beside them (started in a thread as soon as their section is built). `monthly_report`
+does it all. A new section (a sheet with a chart) is one more function in `SECTIONS`.
 
 Files are staged under temporary names in the output folder and renamed into place only
 once all of them are complete, so a killed run leaves the previous report as it was.
@@ -22,7 +23,7 @@ import importlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -397,9 +398,10 @@ def run_monthly(
     files: Mapping[str, Sequence[Path]] | None = None,
     encoding: str | None = None,
     sections: Sequence[SectionBuilder] = SECTIONS,
+    on_section: Callable[[Section], None] | None = None,
 ) -> MonthlyRun:
     """Read the exports once (the folder `data`, plus `files` per kind) and compute every
-    section."""
+    section; `on_section` is called with each as soon as it is built."""
     inputs = Inputs.scan(rules, data, files, encoding)
     inputs.load(list(KINDS))
     # Other exports in the folder (a schedule) are only described on the data-quality
@@ -413,6 +415,8 @@ def run_monthly(
         section = build(ctx)
         ctx.results[section.key] = section.result
         built.append(section)
+        if on_section is not None:
+            on_section(section)
     return MonthlyRun(ctx, built)
 
 
@@ -421,53 +425,105 @@ def output_paths(out_dir: Path, month: Month) -> tuple[Path, Path]:
     return out_dir / f"{stem}.xlsx", out_dir / f"{stem}.json"
 
 
-def write_monthly(run: MonthlyRun, out_dir: Path) -> list[Path]:
-    """Write the workbook, the JSON and the CSV files of big sheets; returns their paths.
+class MonthlyFiles:
+    """The files of a month-end run, staged in the output folder under temporary names.
 
-    Every file is written under a temporary name first; the renames happen together once
-    all are complete (the CSV files, then the JSON, the workbook last); temporary files
-    of a killed run are removed by the next (`atomic_path`). CSV files of an earlier run
-    of the month that this run did not write are removed."""
-    ctx = run.context
-    limit = ctx.rules.settings.detail_row_limit
-    workbook, json_path = output_paths(out_dir, run.month)
-    sheets = run.book_sheets()
-    written: dict[str, Path] = {}
-    with ExitStack() as stack:
+    `spill(section)` starts writing the section's big detail sheets as CSV files in a
+    background thread as soon as the section is built (Arrow compute leaves the GIL, so
+    they are written while the next sections compute); `finish(run)` writes the JSON and
+    the workbook and waits for the CSV files. Leaving the `with` block renames them all
+    into place only if it ends without an error — the CSV files, then the JSON, the
+    workbook last — and otherwise removes them; temporary files of a killed run are
+    removed by the next (`atomic_path`)."""
+
+    def __init__(self, out_dir: Path, month: Month, lang: str, detail_limit: int) -> None:
+        self.workbook, self.json = output_paths(out_dir, month)
+        self.lang = lang
+        self.limit = detail_limit
+        self.written: dict[str, Path] = {}
+        self.pending: list[Future[None]] = []
+        self._stack = ExitStack()
+        self._pool = ThreadPoolExecutor(max_workers=2)
+
+    def __enter__(self) -> MonthlyFiles:
         # Entered first, renamed last: the workbook appears once everything else is there.
-        book_tmp = stack.enter_context(atomic_path(workbook))
-        json_tmp = stack.enter_context(atomic_path(json_path))
-        big: list[tuple[Sheet, Path]] = []
-        for book_sheet in sheets:
-            if book_sheet.csv_name is None or book_sheet.rows <= limit:
+        self._book_tmp = self._stack.enter_context(atomic_path(self.workbook))
+        self._json_tmp = self._stack.enter_context(atomic_path(self.json))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        # No thread may still write when the temporary files are renamed or removed.
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._stack.__exit__(*exc)
+
+    def spill(self, section: Section) -> None:
+        """Write the section's row-level sheets over the limit as CSV, in the background."""
+        for book_sheet in section.sheets:
+            if book_sheet.csv_name is None or book_sheet.rows <= self.limit:
                 continue
-            target = csv_path(workbook, book_sheet.csv_name)
-            big.append((book_sheet.sheet, stack.enter_context(atomic_path(target))))
+            if book_sheet.moved_to is not None:
+                continue  # on its way already
+            target = csv_path(self.workbook, book_sheet.csv_name)
+            tmp = self._stack.enter_context(atomic_path(target))
+            self.pending.append(self._pool.submit(write_csv_file, book_sheet.sheet, self.lang, tmp))
             book_sheet.moved_to = target.name
-            written[book_sheet.csv_name] = target
+            self.written[book_sheet.csv_name] = target
+
+    def finish(self, run: MonthlyRun) -> list[Path]:
+        """The JSON and the workbook; returns the paths the files will have."""
+        ctx = run.context
+        sheets = run.book_sheets()
+        for section in run.sections:
+            self.spill(section)  # sections built without `spill` (a no-op for the others)
         files = {
-            "workbook": workbook.name,
-            "csv": {name: path.name for name, path in written.items()},
+            "workbook": self.workbook.name,
+            "csv": {name: path.name for name, path in self.written.items()},
         }
-        # The CSV files (Arrow compute, which leaves the GIL) are written by threads while
-        # this one writes the JSON and the workbook (Python).
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pending = [pool.submit(write_csv_file, sheet, ctx.lang, tmp) for sheet, tmp in big]
-            json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
-            write_workbook(
-                book_tmp,
-                sheets,
-                ctx.lang,
-                title=str(run.month),
-                created=ctx.as_of.to_pydatetime(),
-                detail_limit=limit,
-            )
-            for job in pending:
-                job.result()
-    stale = {b.csv_name for b in sheets if b.csv_name} - set(written)
-    for name in sorted(stale):
-        csv_path(workbook, name).unlink(missing_ok=True)
-    return [workbook, json_path, *written.values()]
+        self._json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
+        write_workbook(
+            self._book_tmp,
+            sheets,
+            ctx.lang,
+            title=str(run.month),
+            created=ctx.as_of.to_pydatetime(),
+            detail_limit=self.limit,
+        )
+        for job in self.pending:
+            job.result()
+        # CSV files of an earlier run of the month that this one did not need.
+        stale = {b.csv_name for b in sheets if b.csv_name} - set(self.written)
+        for name in sorted(stale):
+            csv_path(self.workbook, name).unlink(missing_ok=True)
+        return [self.workbook, self.json, *self.written.values()]
+
+
+def monthly_report(
+    rules: RuleSet,
+    data: Path,
+    month: Month,
+    lang: str,
+    out_dir: Path,
+    *,
+    ledger: Path,
+    files: Mapping[str, Sequence[Path]] | None = None,
+    encoding: str | None = None,
+    sections: Sequence[SectionBuilder] = SECTIONS,
+) -> tuple[MonthlyRun, list[Path]]:
+    """`run_monthly` and its files in `out_dir`: the whole month-end run."""
+    with MonthlyFiles(out_dir, month, lang, rules.settings.detail_row_limit) as staged:
+        run = run_monthly(
+            rules,
+            data,
+            month,
+            lang,
+            ledger=ledger,
+            files=files,
+            encoding=encoding,
+            sections=sections,
+            on_section=staged.spill,
+        )
+        paths = staged.finish(run)
+    return run, paths
 
 
 # ---------------------------------------------------------------- closing

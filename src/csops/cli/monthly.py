@@ -39,9 +39,8 @@ from csops.monthly import (
     check_closable,
     close_in_ledger,
     exclusive_lock,
+    monthly_report,
     overdue_count,
-    run_monthly,
-    write_monthly,
 )
 from csops.report.labels import label
 
@@ -150,10 +149,16 @@ def _monthly(
         if close:
             check_closable(ledger_file, period)
         explicit = {kind: paths for kind, paths in files.items() if paths}
-        run = run_monthly(
-            rule_set, data, period, language, ledger=ledger_file, files=explicit, encoding=encoding
+        run, paths = monthly_report(
+            rule_set,
+            data,
+            period,
+            language,
+            out,
+            ledger=ledger_file,
+            files=explicit,
+            encoding=encoding,
         )
-        paths = write_monthly(run, out)
         closed = close_in_ledger(run) if close else None
     score = run.section("score").result
     commission = run.section("commission").result
