@@ -277,6 +277,43 @@ def chats_section(ctx: MonthContext) -> Section:
     )
 
 
+def kpi_section(ctx: MonthContext) -> Section:
+    """The KPI scorecard (issue 8), from the score, commission and chat results above:
+    nothing is computed twice."""
+    from csops.cli.kpi import kpi_sheets
+    from csops.kpi import kpi_period
+    from csops.rules.scoring import ScoringRules
+
+    result = kpi_period(ctx.inputs, ctx.rules, ctx.month, lang=ctx.lang, results=ctx.results)
+    card, detail, checks = kpi_sheets(result, ctx.lang, scoring=ctx.rules.get(ScoringRules))
+    staff = result.staff
+    paid = sum((b for b in staff["bonus"] if b is not None), Decimal(0))
+    return Section(
+        key="kpi",
+        document=result.to_document(),
+        sheets=[
+            BookSheet(card, tab="title.kpi", notes=result.notes, freeze_columns=2),
+            BookSheet(detail, freeze_columns=2, csv_name="kpi_detail"),
+            BookSheet(checks, freeze_columns=2, csv_name="spot_checks"),
+        ],
+        result=result,
+        summary=SummaryPart(
+            pd.DataFrame(
+                {
+                    "staff_id": staff["staff_id"],
+                    "name": staff["name"],
+                    "kpi.total": staff["total"],
+                    "kpi.bonus": staff["bonus"],
+                }
+            ),
+            [Column("kpi.total", "number"), Column("kpi.bonus", "money")],
+            [Chart("kpi.chart_title", "name", ["kpi.total"])],
+        ),
+        headline=f"{label('title.kpi', ctx.lang)}: {int(staff['scored'].sum())}/{len(staff)}, "
+        f"{label('kpi.bonus', ctx.lang)} {paid:,.2f}",
+    )
+
+
 def overdue_section(ctx: MonthContext) -> Section:
     result = overdue_list(ctx.inputs, ctx.rules, ctx.as_of)
     report = overdue_report(result, ctx.lang)
@@ -327,6 +364,7 @@ SECTIONS: list[SectionBuilder] = [
     score_section,
     commission_section,
     chats_section,
+    kpi_section,
     overdue_section,
     inputs_section,
 ]

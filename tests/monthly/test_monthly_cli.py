@@ -45,6 +45,9 @@ SHEETS_ZH = [
     "嘉奖",
     "聊天指标",
     "等待明细",
+    "绩效考核",
+    "绩效考核明细",
+    "质检抽查明细",
     "待发货",
     "待发货按客服",
     "数据检查",
@@ -120,10 +123,10 @@ def test_workbook_sheets_and_cells_against_the_json(month_out: Path) -> None:
     assert dict(zip(header, rows["1002"], strict=True))["月末待发货"] == 0
     # money with two decimals, rates as %, level colours
     summary = book["月度汇总"]
-    money = summary.cell(row=9, column=header.index("提成合计(元)") + 1)
+    money = summary.cell(row=10, column=header.index("提成合计(元)") + 1)
     assert money.number_format == "#,##0.00"
-    assert summary.cell(row=9, column=header.index("回复率") + 1).number_format == "0.0%"
-    assert summary.cell(row=10, column=1).fill.fgColor.rgb == "FFFFF2CC"  # 1002 warning
+    assert summary.cell(row=10, column=header.index("回复率") + 1).number_format == "0.0%"
+    assert summary.cell(row=11, column=1).fill.fgColor.rgb == "FFFFF2CC"  # 1002 warning
 
     header, rows = table(book["提成"])
     assert rows["1002"][header.index("净销售额")] == 400
@@ -160,9 +163,9 @@ def test_workbook_sheets_and_cells_against_the_json(month_out: Path) -> None:
 
 def test_frozen_headers_and_filters(month_out: Path) -> None:
     book = openpyxl.load_workbook(month_out / "csops-2026-10.xlsx")
-    # Summary: title, 5 headline notes, a blank row, the header on row 8.
-    assert book["月度汇总"].freeze_panes == "C9"
-    assert book["月度汇总"].auto_filter.ref == "A8:N11"
+    # Summary: title, 6 headline notes, a blank row, the header on row 9.
+    assert book["月度汇总"].freeze_panes == "C10"
+    assert book["月度汇总"].auto_filter.ref == "A9:P12"
     for name in SHEETS_ZH:
         if name != "图表":
             ws = book[name]
@@ -174,13 +177,13 @@ def test_charts_on_the_charts_sheet(month_out: Path) -> None:
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         xml = [z.read(n).decode() for n in charts]
         drawing_rels = z.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
-    assert len(charts) == 3
+    assert len(charts) == 4
     assert "drawing" in drawing_rels  # sheet 2 (图表) holds them
     titles = [re.findall(r"<a:t>([^<]+)</a:t>", x)[0] for x in xml]
-    assert titles == ["考核得分（按等级着色）", "提成合计（元）", "响应时长（秒）"]
+    assert titles == ["考核得分（按等级着色）", "提成合计（元）", "响应时长（秒）", "绩效总分"]
     # Data from the Summary sheet: names in B, score in D, commission total in G.
-    assert "月度汇总!$B$9:$B$11" in xml[0] and "月度汇总!$D$9:$D$11" in xml[0]
-    assert "月度汇总!$G$9:$G$11" in xml[1]
+    assert "月度汇总!$B$10:$B$12" in xml[0] and "月度汇总!$D$10:$D$12" in xml[0]
+    assert "月度汇总!$G$10:$G$12" in xml[1]
     assert xml[2].count("<c:ser>") == 2
 
 
@@ -192,6 +195,7 @@ def test_json_sections_are_the_commands_documents(month_out: Path) -> None:
         "score",
         "commission",
         "chats",
+        "kpi",
         "overdue",
         "inputs",
         "files",
@@ -240,6 +244,7 @@ def test_big_detail_goes_to_csv_beside_the_workbook(tmp_path: Path) -> None:
         "csops-2026-10.attendance.csv",
         "csops-2026-10.evidence.csv",
         "csops-2026-10.json",
+        "csops-2026-10.kpi_detail.csv",
         "csops-2026-10.orders.csv",
         "csops-2026-10.waits.csv",
         "csops-2026-10.xlsx",

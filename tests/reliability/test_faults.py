@@ -200,3 +200,15 @@ def test_out_may_not_overwrite_an_input(tmp_path: Path, option: str, name: str) 
     assert result.exit_code == 2
     assert f"--out {target}: that file is an input" in result.stderr
     assert sha(target) == before
+
+
+def test_reports_get_the_mode_of_a_plain_file(tmp_path: Path) -> None:
+    import os
+
+    from csops.report.output import write_text_atomic
+
+    target = tmp_path / "report.csv"
+    write_text_atomic(target, "a\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

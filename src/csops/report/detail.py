@@ -138,8 +138,10 @@ def write_csv_file(sheet: Sheet, lang: str, path: Path) -> None:
             fh.write(_joined_bytes(row))
 
 
-def _joined_bytes(lines: pa.Array) -> memoryview:
+def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:
     """The concatenated bytes of a string array: its data buffer between its offsets."""
+    if isinstance(lines, pa.ChunkedArray):  # a column that came chunked (e.g. KPI detail)
+        lines = lines.combine_chunks()
     if len(lines) == 0:
         return memoryview(b"")
     width = np.int64 if pa.types.is_large_string(lines.type) else np.int32

@@ -304,8 +304,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "monthly.head.chats": (
         "聊天: 会话 {conversations}, 平均响应 {avg} 秒, 10分钟未响应 {slow} 次",
-        "Chats: {conversations} conversations, average response {avg} s, {slow} waits over "
-        "10 min",
+        "Chats: {conversations} conversations, average response {avg} s, {slow} waits over 10 min",
     ),
     "monthly.head.overdue": ("截至 {as_of} 未发货: {counts}", "Unshipped at {as_of}: {counts}"),
     "monthly.head.inputs": (

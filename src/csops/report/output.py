@@ -82,6 +82,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes 0600 files: give the report the mode a plain file would get, so a
+        # report written by cron as one user can be opened by the manager.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp_path, 0o666 & ~mask)
         os.replace(tmp_path, target)
     except OSError as exc:
         raise _cannot_write(target, exc) from None
