@@ -37,7 +37,7 @@ from csops.money import fen_to_yuan, money_str
 from csops.period import Month
 from csops.roster import Roster
 from csops.rules.loader import RuleSet
-from csops.rules.scoring import ATTENDANCE_EVENTS, ScoringRule, ScoringRules
+from csops.rules.scoring import ATTENDANCE_EVENTS, CHAT_EVENTS, ScoringRule, ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
 
 MAJOR_MISTAKE = "major_mistake"  # the incident kind counted for year-end grades
@@ -326,6 +326,15 @@ def score_month(
         )
     if not inputs.has("incidents"):
         notes.append("no incident sheet (奖惩登记) found: no complaints or awards were counted")
+    scoring = rules.get(ScoringRules)
+    chats = None
+    if any(e in CHAT_EVENTS for rule in scoring.rules for e in rule.events):
+        from csops.chats import chats_month  # only when a rule uses chat figures
+        from csops.rules.chats import ChatRules
+
+        chats = chat_events(
+            chats_month(inputs, rules, month), rules.get(ChatRules).unanswered_s, lang
+        )
     result = score_frames(
         roster,
         attendance,
@@ -338,6 +347,7 @@ def score_month(
         strict=strict,
         previous_levels=previous_levels,
         lang=lang,
+        chat_events=chats,
     )
     result.warnings[:0] = notes
     result.rule_digest = rules.digest()
@@ -357,8 +367,10 @@ def score_frames(
     strict: bool = False,
     previous_levels: Mapping[str, Sequence[str]] | None = None,
     lang: str = "en",
+    chat_events: pd.DataFrame | None = None,
 ) -> ScoreResult:
-    """The score from cleaned frames (the pure core of `score_month`)."""
+    """The score from cleaned frames (the pure core of `score_month`). `chat_events`:
+    events from the chat log (`chat_events()`), when a rule uses them."""
     check_rule_events(scoring, kinds)
     active = roster.active_in(month)
     derived = derive_attendance(
@@ -383,6 +395,7 @@ def score_frames(
             attendance_events(derived.days, lang),
             leave_events(derived.leave_days, lang),
             incident_events(month_incidents, kinds, lang),
+            *([chat_events] if chat_events is not None and len(chat_events) else []),
         ],
         ignore_index=True,
     )
@@ -410,7 +423,7 @@ def score_frames(
 
 def check_rule_events(scoring: ScoringRules, kinds: IncidentKinds) -> None:
     """Every rule's events must be attendance events or incident kinds (a RuleError)."""
-    known = [*ATTENDANCE_EVENTS, *kinds.kinds]
+    known = [*ATTENDANCE_EVENTS, *CHAT_EVENTS, *kinds.kinds]
     problems = []
     for i, rule in enumerate(scoring.rules):
         for j, event in enumerate(rule.events):
@@ -579,6 +592,48 @@ def leave_events(leave_days: pd.DataFrame, lang: str) -> pd.DataFrame:
         },
         leave_days.index,
     )
+
+
+def chat_events(kpis: Any, limit_s: float, lang: str) -> pd.DataFrame:
+    """An `unanswered_10min` event per wait of the month not answered within `limit_s`
+    (never-answered ones included), with the chat-log row of the buyer's first message."""
+    waits = kpis.waits
+    slow = waits[waits["response_s"].isna() | (waits["response_s"] > limit_s)]
+    rows = kpis.wait_rows(slow)
+    staff_of = dict(zip(kpis.staff["key"], kpis.staff["staff_id"], strict=True))
+    staff_id = pd.Series(slow["key"].map(staff_of).to_numpy(), index=rows.index, dtype="str")
+    waited = rows["response_s"]
+    clock = rows["wait_start"].dt.strftime("%H:%M")
+    if lang == "zh":
+        what = (
+            "买家 "
+            + clock
+            + " 的消息："
+            + waited.map(lambda v: "未回复" if pd.isna(v) else f"{v:.0f} 秒后才回复")
+            + f"（超过 {limit_s:g} 秒）"
+        )
+    else:
+        what = (
+            "buyer message at "
+            + clock
+            + ": "
+            + waited.map(lambda v: "never answered" if pd.isna(v) else f"answered after {v:.0f} s")
+            + f" (over {limit_s:g} s)"
+        )
+    frame = _events_frame(
+        {
+            "staff_id": staff_id,
+            "event": "unanswered_10min",
+            "date": rows["wait_start"].dt.normalize(),
+            "time": rows["wait_start"],
+            "minutes": (waited / 60).astype("float64"),
+            "_file": rows["start_file"],
+            "_row": rows["start_row"],
+            "seen": what,
+        },
+        rows.index,
+    )
+    return frame[frame["staff_id"].notna()]
 
 
 def incident_events(incidents: pd.DataFrame, kinds: IncidentKinds, lang: str) -> pd.DataFrame:

@@ -36,6 +36,11 @@ ATTENDANCE_EVENTS: tuple[str, ...] = (
     "leave_in_lieu",  # a calendar day touched by an approved 调休
 )
 
+# Events from the chat log (csops chats): off unless a rule names them, since computing
+# them reads the whole chat log. One event per wait not answered within
+# rules/chats.yaml `unanswered_s` (never-answered waits included), dated by its start.
+CHAT_EVENTS: tuple[str, ...] = ("unanswered_10min",)
+
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
