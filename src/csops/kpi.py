@@ -32,7 +32,7 @@ import pandas as pd
 from csops.attendance import drop_unknown_staff
 from csops.chatlog import normalize_messages
 from csops.chats import ChatKpis, chat_kpis
-from csops.commission import CommissionResult, compute_commission
+from csops.commission import CommissionResult, compute_commission, order_fields
 from csops.errors import Problem, RuleError, raise_problems
 from csops.ingest.discover import Inputs
 from csops.money import fen_to_yuan, money_str, round_fen
@@ -787,17 +787,6 @@ def _active_staff(roster: Roster, months: Sequence[Month]) -> pd.DataFrame:
 # ---------------------------------------------------------------- from the exports
 
 
-def _order_fields(rules: CommissionRules) -> list[str]:
-    fields = ["order_id", "paid_amount", "paid_at"]
-    if rules.attribution.mode in ("memo", "memo_then_last_chat"):
-        fields.append("memo")
-    if rules.uses_chats:
-        fields.append("buyer")
-    if rules.month_by != "paid_at":
-        fields.append(rules.month_by)
-    return fields
-
-
 def kpi_period(
     inputs: Inputs,
     rules: RuleSet,
@@ -854,7 +843,7 @@ def kpi_period(
             orders = inputs.require("orders", ["buyer", "paid_at"], command="kpi")
     commission_orders = None
     if "commission" in used and present("orders") and given_commission is None:
-        commission_orders = inputs.require("orders", _order_fields(crules), command="kpi")
+        commission_orders = inputs.require("orders", order_fields(crules), command="kpi")
         if crules.uses_chats and not present("chats"):
             commission_orders = None
             notes.append(
