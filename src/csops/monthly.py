@@ -280,8 +280,8 @@ def chats_section(ctx: MonthContext) -> Section:
 def kpi_section(ctx: MonthContext) -> Section:
     """The KPI scorecard (issue 8), from the score, commission and chat results above:
     nothing is computed twice."""
-    from csops.cli.kpi import kpi_sheets
     from csops.kpi import kpi_period
+    from csops.report.kpi import kpi_sheets
     from csops.rules.scoring import ScoringRules
 
     result = kpi_period(ctx.inputs, ctx.rules, ctx.month, lang=ctx.lang, results=ctx.results)
