@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 
 from csops.errors import InputError, Problem
 from csops.ingest.columns import AliasIndex, Match, clean_header
+from csops.ingest.parallel import map_columns
 from csops.ingest.redact import redact
 
 SAMPLE_BYTES = 256 * 1024
@@ -62,7 +63,8 @@ class SourceFile:
 class RawColumns:
     """Text columns of one file, by canonical field, with each row's spreadsheet number."""
 
-    columns: dict[str, pa.Array]  # values are pa.string(); "" for an empty cell
+    # Text (string or large_string, chunked as read); "" for an empty cell.
+    columns: dict[str, pa.Array | pa.ChunkedArray]
     row_numbers: pa.Array  # int64
     problems: list[Problem] = field(default_factory=list)
 
@@ -333,8 +335,17 @@ def _read_csv(src: SourceFile, wanted: dict[str, int], unquoted: frozenset[str])
             ) from None
         source = pa.BufferReader(text.encode("utf-8"))
         enc = "utf-8"
+    # UTF-8 text is validated by pyarrow while it converts, on both cores; only a file
+    # with bytes that are not UTF-8 is read again as bytes, to find the cells that hold them.
+    table = None
     try:
-        table = _arrow_csv(src, source, names, wanted, on_invalid)
+        if enc.startswith("utf"):
+            try:
+                table = _arrow_csv(src, source, names, wanted, on_invalid, pa.large_string())
+            except _NotUtf8:
+                bad_rows.clear()
+        if table is None:
+            table = _arrow_csv(src, source, names, wanted, on_invalid)
     except _RowTextUndecodable:
         # pyarrow hands a bad row to `on_invalid` as UTF-8 text; a GB18030 row cannot be
         # made so, and pyarrow gives up. Read the file again as UTF-8 to list the bad rows.
@@ -374,10 +385,25 @@ def _read_csv(src: SourceFile, wanted: dict[str, int], unquoted: frozenset[str])
         if isinstance(numbers, range)  # pa.array(range) builds 10M Python ints: 2 s
         else pa.array(numbers, pa.int64())
     )
-    columns: dict[str, pa.Array] = {}
-    for name, pos in wanted.items():
-        raw = table.column(names[pos]).combine_chunks()
-        columns[name] = _decode(raw, enc, src, pos, row_numbers, problems, name not in unquoted)
+
+    def column_text(item: tuple[str, int]) -> tuple[pa.Array | pa.ChunkedArray, list[Problem]]:
+        name, pos = item
+        column = table.column(names[pos])
+        if not pa.types.is_binary(column.type):
+            return column, []  # UTF-8 text, validated while read; chunks kept (no copy)
+        found: list[Problem] = []
+        decoded = _decode(
+            column.combine_chunks(), enc, src, pos, row_numbers, found, name not in unquoted
+        )
+        return decoded, found
+
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for name, (values, found) in zip(
+        wanted, map_columns(column_text, wanted.items(), n), strict=True
+    ):
+        columns[name] = values
+        problems.extend(found)
+    src.notes[:] = dict.fromkeys(src.notes)  # a note made by two columns' threads, once
     return RawColumns(columns, row_numbers, problems)
 
 
@@ -408,8 +434,20 @@ class _RowTextUndecodable(Exception):
     """pyarrow could not pass a malformed row's text (not UTF-8) to the row handler."""
 
 
+_BYTES = pa.binary()
+
+
+class _NotUtf8(Exception):
+    """A column read as text holds bytes that are not UTF-8."""
+
+
 def _arrow_csv(
-    src: SourceFile, source: Any, names: list[str], wanted: dict[str, int], on_invalid: Any
+    src: SourceFile,
+    source: Any,
+    names: list[str],
+    wanted: dict[str, int],
+    on_invalid: Any,
+    cell_type: pa.DataType = _BYTES,
 ) -> pa.Table:
     failed: list[BaseException] = []
 
@@ -435,7 +473,7 @@ def _arrow_csv(
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=[names[p] for p in wanted.values()],
-                column_types={names[p]: pa.binary() for p in wanted.values()},
+                column_types={names[p]: cell_type for p in wanted.values()},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -443,6 +481,8 @@ def _arrow_csv(
     except pa.ArrowInvalid as exc:
         if any(isinstance(e, UnicodeDecodeError) for e in failed):
             raise _RowTextUndecodable() from None
+        if not pa.types.is_binary(cell_type) and "invalid UTF8" in str(exc):
+            raise _NotUtf8() from None
         raise InputError(
             f"{src.display}: the CSV cannot be parsed ({str(exc).splitlines()[0][:160]})"
         ) from None
