@@ -82,15 +82,24 @@ def _datetimes(values: pd.Series, type_: ColumnType) -> pa.Array:
     return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
-def csv_cells(values: pd.Series, type_: ColumnType) -> pa.Array:
-    """The cells of one column as `output.write_csv` writes them, quoted where needed."""
+def _category_cells(dtype: pd.CategoricalDtype, type_: ColumnType) -> pa.Array:
+    """The cells of each category, and "" (for a missing value) last."""
+    texts = csv_cells(pd.Series(dtype.categories), type_)
+    return pa.concat_arrays([texts, pa.array([""], texts.type)])
+
+
+def _spread(cells: pa.Array, values: pd.Series) -> pa.Array:
+    codes = values.cat.codes.to_numpy()
+    return cells.take(pa.array(np.where(codes < 0, len(cells) - 1, codes)))
+
+
+def csv_cells(values: pd.Series, type_: ColumnType, categories: pa.Array | None = None) -> pa.Array:
+    """The cells of one column as `output.write_csv` writes them, quoted where needed.
+    `categories`: the `_category_cells` of a categorical column, when already made."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         # Each category once, then spread by the codes.
-        texts = csv_cells(pd.Series(dtype.categories), type_)
-        codes = values.cat.codes.to_numpy()
-        spread = np.where(codes < 0, len(texts), codes)
-        return pa.concat_arrays([texts, pa.array([""])]).take(pa.array(spread))
+        return _spread(_category_cells(dtype, type_) if categories is None else categories, values)
     if pd.api.types.is_datetime64_dtype(dtype):
         return _datetimes(values, type_)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
@@ -124,11 +133,21 @@ def write_csv_file(sheet: Sheet, lang: str, path: Path) -> None:
     frame = sheet.frame
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
+    # A categorical column's categories are formatted once, not once per chunk of rows
+    # (a million buyers' nicks took 0.15 s a chunk).
+    categories = {
+        column.key: _category_cells(frame[column.key].dtype, column.type)
+        for column in sheet.columns
+        if column.key in frame and isinstance(frame[column.key].dtype, pd.CategoricalDtype)
+    }
     with path.open("wb") as fh:
         fh.write(header.getvalue().encode("utf-8-sig"))
         for start in range(0, len(frame), CHUNK_ROWS):
             part = frame.iloc[start : start + CHUNK_ROWS]
-            cells = [csv_cells(_column(part, column), column.type) for column in sheet.columns]
+            cells = [
+                csv_cells(_column(part, column), column.type, categories.get(column.key))
+                for column in sheet.columns
+            ]
             if len(cells) == 1:
                 # csv writes a row of one empty cell as "" (an empty line is no row).
                 cells[0] = pc.if_else(pc.equal(cells[0], ""), '""', cells[0])
