@@ -16,10 +16,53 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from csops.errors import Problem, raise_problems
+from csops.ingest.parallel import map_columns
 from csops.roster import Roster
 from csops.rules.vocab import ChatDirection
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (NA → -1) and the distinct values in order of first appearance, by
+    pyarrow's hash kernel on the column's own chunks (pandas' factorize is 1.5× slower and
+    joins the chunks first). Chunks encoded together share one dictionary: the last's."""
+    try:
+        arr = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = None
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        codes, uniques = pd.factorize(values)
+        return codes.astype(np.int64), pd.Index(uniques)
+    n = len(arr)
+    if n == 0:
+        return np.empty(0, dtype=np.int64), pd.Index([], dtype="str")
+    # A chat log lists a conversation's messages together: hash only the first cell of each
+    # run of equal cells (a tenth of the buyer cells), then repeat its code over the run.
+    change = np.ones(n, dtype=bool)
+    if n > 1:
+        same = pc.equal(arr.slice(1), arr.slice(0, n - 1))
+        change[1:] = ~np.asarray(
+            pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool
+        )
+    heads = np.flatnonzero(change)
+    encoded = pc.dictionary_encode(arr.take(pa.array(heads)) if len(heads) < n else arr)
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    head_codes = np.concatenate(
+        [pc.fill_null(c.indices, -1).to_numpy().astype(np.int64) for c in chunks]
+    )
+    codes = head_codes if len(heads) == n else np.repeat(head_codes, np.diff(heads, append=n))
+    return codes, pd.Index(chunks[-1].dictionary.to_pandas().array, dtype="str")
+
+
+def positions_in(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each value's position in `index` (of distinct strings), -1 when absent or NA: a
+    pyarrow hash lookup, 4× faster than `Index.get_indexer` on a million buyer nicks."""
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    found = pc.index_in(arr, value_set=pa.array(index, type=pa.large_string(), from_pandas=True))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(), dtype=np.int64)
 
 
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -28,17 +71,67 @@ def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     Factorizing unsorted and then ranking the few distinct values is much cheaper than
     `factorize(sort=True)` over 10M strings.
     """
-    codes, uniques = pd.factorize(values)
-    order = np.argsort(uniques.to_numpy(dtype=object).astype(str), kind="stable")
+    codes, uniques = _factorize(values)
+    try:  # Arrow orders text by its UTF-8 bytes: the order of the code points, as numpy
+        order = pc.sort_indices(pa.array(uniques, from_pandas=True)).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        order = np.argsort(uniques.to_numpy(dtype=object).astype(str), kind="stable")
     rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order))
     rank[-1] = -1  # code -1 (NA) indexes the last slot
     return rank[codes], pd.Index(uniques.take(order), dtype="str")
 
 
+def _radix_digits(values: np.ndarray) -> int:
+    top = int(values.max()) if len(values) else 0
+    return max(1, -(-top.bit_length() // 16))
+
+
+def _radix(keys: list[np.ndarray]) -> np.ndarray:
+    """Stable order by `keys` (non-negative int64, least significant first), by radix
+    passes of 16 bits: numpy's stable argsort of uint16 is a counting sort."""
+    order: np.ndarray | None = None
+    for key in keys:
+        for digit in range(_radix_digits(key)):
+            in_order = key if order is None else key[order]
+            step = np.argsort(
+                ((in_order >> (16 * digit)) & 0xFFFF).astype(np.uint16), kind="stable"
+            )
+            order = step if order is None else order[step]
+    assert order is not None
+    return order
+
+
+def stable_order(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """`np.lexsort((minor, major))` for non-negative int64 `major` and int64 `minor`: the
+    rows by major, then minor, ties in row order.
+
+    Exports list each conversation's messages in time order (the whole log in time order,
+    or conversation after conversation): then a stable sort by `major` alone is the
+    answer, which one pass over the result confirms. Radix passes of 16 bits make it
+    0.6 s for 10M messages where lexsort takes 1.5 s (time-ordered) to 4 s.
+    """
+    if len(major) == 0:
+        return np.empty(0, dtype=np.intp)
+    order = _radix([major])
+    m, t = major[order], minor[order]
+    late = (m[1:] == m[:-1]) & (t[1:] < t[:-1])
+    if not late.any():
+        return order
+    # Some conversations are out of time order (two of one buyer that overlap): sort the
+    # rows of those majors again, by time and then row; unless they are many.
+    redo = np.isin(m, np.unique(m[1:][late]))
+    if 4 * int(redo.sum()) > len(m):
+        return _radix([minor - minor.min(), major])
+    at = np.flatnonzero(redo)
+    rows = order[at]
+    order[at] = rows[np.lexsort((rows, t[at], m[at]))]
+    return order
+
+
 def _direction(frame: pd.DataFrame, words: ChatDirection) -> np.ndarray:
     """True where the buyer wrote; an unknown direction word is an input error."""
-    codes, uniques = pd.factorize(frame["direction"])
+    codes, uniques = _factorize(frame["direction"])
     spelled = pd.Index(uniques.astype(str)).str.strip().str.lower()
     is_buyer = spelled.isin([w.lower() for w in words.buyer])
     is_staff = spelled.isin([w.lower() for w in words.staff])
@@ -63,7 +156,7 @@ def _direction(frame: pd.DataFrame, words: ChatDirection) -> np.ndarray:
 
 def _is_staff_account(values: pd.Series, roster: Roster) -> np.ndarray:
     """Which cells name a roster account (matched once per distinct value)."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = _factorize(values)
     found = roster.staff_for_accounts(pd.Series(uniques, dtype="str")).notna().to_numpy()
     return np.append(found, False)[codes]
 
@@ -120,13 +213,18 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
     _require_present(frame, buyer, buyer_header, "buyer")
     _require_present(frame, frame["time"], "时间", "time")
 
-    account_codes, accounts = _sorted_codes(account)
-    buyer_codes, buyers = _sorted_codes(buyer)
+    # Accounts and buyers factorized side by side (pyarrow leaves the GIL).
+    (account_codes, accounts), (buyer_codes, buyers) = map_columns(
+        _sorted_codes, [account, buyer], len(frame)
+    )
     times = frame["time"].to_numpy()
+    if times.dtype.kind != "M":
+        times = times.astype("datetime64[us]")
+    times = times.view(np.int64)  # in the column's own unit: nothing is rounded
     # One sort for everything downstream: account, then buyer, then time (stable). The
     # (account, buyer) pair as one int64 key sorts the same and twice as fast as two keys.
     pair = account_codes * max(len(buyers), 1) + buyer_codes
-    order = np.lexsort((times, pair))
+    order = stable_order(pair, times)
 
     staff_of_account = roster.staff_for_accounts(pd.Series(accounts, dtype="str"))
     staff_codes, staff_ids = _sorted_codes(staff_of_account)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.chatlog import normalize_messages
+from csops.chatlog import normalize_messages, positions_in
 from csops.ingest.discover import Inputs
 from csops.money import fen_to_yuan, round_fen
 from csops.period import Month
@@ -479,7 +479,7 @@ def _conversion(
     lookback = rules.inquiry_lookback_days
 
     paid = orders[orders["paid_at"].notna() & orders["buyer"].notna()]
-    o_buy = buyers.get_indexer(pd.Index(paid["buyer"])).astype(np.int64)
+    o_buy = positions_in(paid["buyer"], buyers)
     o_s = paid["paid_at"].to_numpy(dtype="datetime64[ns]").view(np.int64) // NS
     o_fen = paid["paid_amount_fen"].fillna(0).to_numpy(dtype=np.int64)
     if len(paid):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from csops.chatlog import normalize_messages
+from csops.chatlog import normalize_messages, stable_order
 from csops.errors import InputError
 from csops.rules import RuleSet
 from csops.rules.vocab import ValueWords
@@ -133,3 +136,29 @@ def test_empty_log_gives_an_empty_frame() -> None:
     out = normalize_messages(chat_frame([]), roster(), WORDS)
     assert len(out) == 0
     assert "from_buyer" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**40), st.integers(-(2**61), 2**61)), min_size=0, max_size=60
+    ),
+    st.booleans(),
+)
+def test_radix_order_is_lexsort_order(rows: list[tuple[int, int]], minor_sorted: bool) -> None:
+    """stable_order is np.lexsort((minor, major)): by major, then minor, ties in row order;
+    with the minor key already in order (the usual export) and not."""
+    major = np.array([r[0] % 7 if r[0] % 3 else r[0] for r in rows], dtype=np.int64)
+    minor = np.array([r[1] % 5 if r[1] % 2 else r[1] for r in rows], dtype=np.int64)
+    if minor_sorted:
+        minor = np.sort(minor)
+    assert stable_order(major, minor).tolist() == np.lexsort((minor, major)).tolist()
+
+
+def test_radix_order_mends_a_few_late_messages() -> None:
+    """Mostly in time order, two conversations of one buyer overlapping: only that buyer's
+    rows are sorted again."""
+    major = np.array([5, 5, 1, 5, 5, 1, 3, 3, 3, 2] * 5, dtype=np.int64)
+    minor = np.arange(50, dtype=np.int64)
+    minor[[3, 4]] = [0, 0]  # two late messages of major 5, tied in time
+    assert stable_order(major, minor).tolist() == np.lexsort((minor, major)).tolist()
