@@ -109,6 +109,19 @@ class Section:
 SectionBuilder = Callable[[MonthContext], Section]
 
 
+def independent(build: SectionBuilder) -> SectionBuilder:
+    """Mark a section that reads no other section's result: `run_monthly` starts it in a
+    thread at once, so the chat KPIs (numpy and Arrow, which leave the GIL) compute on the
+    second core while the score and the commission compute on the first. The input
+    frames are only read, never changed, by every section (a test checks it)."""
+    build.independent = True  # type: ignore[attr-defined]
+    return build
+
+
+def is_independent(build: SectionBuilder) -> bool:
+    return bool(getattr(build, "independent", False))
+
+
 def _previous_levels(ctx: MonthContext) -> tuple[dict[str, list[str]], list[str]]:
     """The score levels of the closed months before this one (for the `serious` level),
     from the ledger when one exists."""
@@ -228,6 +241,7 @@ SUMMARY_KPIS = (
 )
 
 
+@independent
 def chats_section(ctx: MonthContext) -> Section:
     kpis = chats_month(ctx.inputs, ctx.rules, ctx.month)
     report = kpi_report(kpis, None, ctx.lang)
@@ -449,12 +463,19 @@ def run_monthly(
         inputs.load(others, strict=False)
     ctx = MonthContext(inputs, rules, month, lang, ledger)
     built = []
-    for build in sections:
-        section = build(ctx)
-        ctx.results[section.key] = section.result
-        built.append(section)
-        if on_section is not None:
-            on_section(section)
+    # Sections are used in their order (results, on_section, sheets); the independent
+    # ones are started first, in a thread, and joined at their place.
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        early = {i: pool.submit(b, ctx) for i, b in enumerate(sections) if is_independent(b)}
+        for i, build in enumerate(sections):
+            section = early[i].result() if i in early else build(ctx)
+            ctx.results[section.key] = section.result
+            built.append(section)
+            if on_section is not None:
+                on_section(section)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return MonthlyRun(ctx, built)
 
 
