@@ -135,11 +135,11 @@ def write_csv_file(sheet: Sheet, lang: str, path: Path) -> None:
     csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
     # A categorical column's categories are formatted once, not once per chunk of rows
     # (a million buyers' nicks took 0.15 s a chunk).
-    categories = {
-        column.key: _category_cells(frame[column.key].dtype, column.type)
-        for column in sheet.columns
-        if column.key in frame and isinstance(frame[column.key].dtype, pd.CategoricalDtype)
-    }
+    categories = {}
+    for column in sheet.columns:
+        dtype = frame[column.key].dtype if column.key in frame else None
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories[column.key] = _category_cells(dtype, column.type)
     with path.open("wb") as fh:
         fh.write(header.getvalue().encode("utf-8-sig"))
         for start in range(0, len(frame), CHUNK_ROWS):
