@@ -5,7 +5,7 @@
 Generates a month of chats with numpy (conversations of alternating buyer and staff runs,
 more by day than by night, 64 accounts of which 4 are on no roster row, ~N/12 buyers,
 N/20 paid orders), in the shape the reader gives (arrow strings, datetime64[us]), sorted
-by time as exports are. Times `normalize_messages` (factorize, one lexsort) and
+by time as exports are. Times `normalize_messages` (factorize, one radix sort) and
 `chat_kpis` (waits, conversations, inquiries) and prints messages/s and the process's
 peak RSS (`resource.getrusage`). With `--e2e` the log is also written as a UTF-8 CSV and
 read back through `Inputs` first (the whole `csops chats` path).
