@@ -43,14 +43,7 @@ def test_no_section_changes_the_input_frames(
 
     monkeypatch.setattr(Inputs, "load", load)
     run = run_monthly(rules, DATA, MONTH, "zh", ledger=tmp_path / "none.sqlite")
-    assert [s.key for s in run.sections] == [
-        "score",
-        "commission",
-        "chats",
-        "kpi",
-        "overdue",
-        "inputs",
-    ]
+    assert len(run.sections) == len(SECTIONS)
     assert {"orders", "chats", "attendance", "roster"} <= set(loaded)
     for kind, (frame, before) in loaded.items():
         pd.testing.assert_frame_equal(frame, before, obj=kind)
