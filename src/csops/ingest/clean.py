@@ -205,7 +205,7 @@ def _money(s: pd.Series) -> Cleaned:
     """
     arr = pc.utf8_trim(_arrow(s), characters=GUARD_CHARACTERS)
     arr = pc.replace_substring_regex(arr, r"[¥￥元,，\s]", "")
-    null = _is_null(_from_arrow(arr, s.index)).to_numpy(dtype=bool)
+    null = _np_mask(_null_mask(arr))
     numeric = pc.match_substring_regex(arr, r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
     two_places = pc.match_substring_regex(arr, r"^[+-]?[0-9]*(\.[0-9]{0,2})?$")
     numeric_np = numeric.to_numpy(zero_copy_only=False).astype(bool)
