@@ -97,7 +97,7 @@ def test_account_on_no_roster_row_is_kept_under_its_name() -> None:
     assert out["_row"].tolist() == [2, 3]
 
 
-def test_sorted_by_account_buyer_time_with_sorted_codes_and_stable_ties() -> None:
+def test_sorted_by_account_buyer_time_with_stable_ties() -> None:
     rows = [
         ("b账号", "y", "2026-10-03 10:00:00", "买家"),
         ("a账号", "z", "2026-10-03 09:00:00", "买家"),
@@ -113,6 +113,19 @@ def test_sorted_by_account_buyer_time_with_sorted_codes_and_stable_ties() -> Non
     assert out["account"].cat.codes.tolist() == [0, 0, 0, 0, 1]
     assert out["buyer"].cat.codes.tolist() == [0, 0, 0, 1, 0]
     assert out["time"].dtype == "datetime64[us]"
+
+
+def test_buyers_are_numbered_in_order_of_first_appearance() -> None:
+    """Buyer codes follow the log, not the alphabet (sorting a million nicks costs more
+    than it tells): a staff member's conversations come in the order the log lists them."""
+    rows = [
+        (A, "zz", "2026-10-03 10:00:00", "买家"),
+        (A, "aa", "2026-10-03 09:00:00", "买家"),
+        (A, "zz", "2026-10-03 11:00:00", "客服"),
+    ]
+    out = normalize_messages(chat_frame(rows), roster(), WORDS)
+    assert out["buyer"].cat.categories.tolist() == ["zz", "aa"]
+    assert out["_row"].tolist() == [2, 4, 3]
 
 
 def test_rating_column_is_carried_when_the_export_has_one() -> None:
@@ -162,3 +175,35 @@ def test_radix_order_mends_a_few_late_messages() -> None:
     minor = np.arange(50, dtype=np.int64)
     minor[[3, 4]] = [0, 0]  # two late messages of major 5, tied in time
     assert stable_order(major, minor).tolist() == np.lexsort((minor, major)).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([A, "星辰家居旗舰店:阿杰", "临时客服"]),
+            st.sampled_from(["b1", "b2", "b3", "买家甲"]),
+            st.integers(0, 5),
+            st.booleans(),
+        ),
+        max_size=40,
+    )
+)
+def test_the_log_is_ordered_as_a_stable_sort_would_order_it(
+    rows: list[tuple[str, str, int, bool]],
+) -> None:
+    """Runs found, factorized and sorted as runs give the order of a plain stable sort by
+    account, buyer (first appearance), time — runs interrupted and resumed, times out of
+    order, ties in file order."""
+    frame = chat_frame(
+        [(a, b, f"2026-10-03 10:00:0{s}", "买家" if fb else "客服") for a, b, s, fb in rows]
+    )
+    out = normalize_messages(frame, roster(), WORDS)
+    buyer_code = {b: i for i, b in enumerate(dict.fromkeys(frame["buyer"]))}
+    expected = frame.assign(_b=frame["buyer"].map(buyer_code)).sort_values(
+        ["account", "_b", "time"], kind="stable"
+    )
+    assert out["_row"].tolist() == expected["_row"].tolist()
+    assert out["account"].astype(str).tolist() == expected["account"].tolist()
+    assert out["buyer"].astype(str).tolist() == expected["buyer"].tolist()
+    assert out["from_buyer"].tolist() == (expected["direction"] == "买家").tolist()
