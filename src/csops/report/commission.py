@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,18 +48,20 @@ ORDER_COLUMNS = [
 
 def _yuan(fen: pd.Series) -> pd.Series:
     # Rendering only (the rows being written): exact Decimal yuan for the writers, made
-    # once per distinct amount (a million orders have far fewer amounts).
+    # and written once per distinct amount (a million orders have far fewer amounts).
     codes, amounts = pd.factorize(fen)
-    yuan = np.array([fen_to_yuan(int(a)) for a in amounts] + [None], dtype=object)
-    return pd.Series(yuan[codes], index=fen.index, dtype="object")
+    yuan = pd.Index([fen_to_yuan(int(a)) for a in amounts], dtype=object)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=yuan), index=fen.index)
 
 
 def _percent(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-def summary_frame(result: CommissionResult, staff: str | None, lang: str) -> pd.DataFrame:
-    """A row per staff member, then the unattributed line."""
+def summary_frame(
+    result: CommissionResult, staff: str | None, lang: str, document: dict[str, Any]
+) -> pd.DataFrame:
+    """A row per staff member, then the unattributed line (`document`: the result's)."""
     rows = result.staff if staff is None else result.staff[result.staff["staff_id"] == staff]
     frame = pd.DataFrame(
         {
@@ -76,7 +80,7 @@ def summary_frame(result: CommissionResult, staff: str | None, lang: str) -> pd.
             "commission.total": rows["total"],
         }
     )
-    unattributed = result.document(staff)["unattributed"]
+    unattributed = document["unattributed"]
     line = {
         "staff_id": "",
         "name": label("commission.unattributed", lang),
@@ -86,9 +90,17 @@ def summary_frame(result: CommissionResult, staff: str | None, lang: str) -> pd.
     return pd.concat([frame, pd.DataFrame([line])], ignore_index=True)
 
 
+def _per_distinct(values: pd.Series, text: Callable[[Any], str]) -> pd.Categorical:
+    """`text` of each distinct value, as a categorical: a million orders credited to a few
+    hundred staff are a few hundred strings, made and written once each."""
+    codes, uniques = pd.factorize(values)
+    text_codes, texts = pd.factorize(pd.Series([text(u) for u in uniques], dtype="str"))
+    # Code -1 (a missing value) picks the last slot: missing again.
+    return pd.Categorical.from_codes(np.append(text_codes, -1)[codes], categories=texts)
+
+
 def orders_frame(orders: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     """The order-level sheet: one row per counted order (per share when split)."""
-    credited = orders["staff_id"]
     chat = orders["chat_file"].astype("str") + ":" + orders["chat_row"].astype("str")
     return pd.DataFrame(
         {
@@ -97,17 +109,18 @@ def orders_frame(orders: pd.DataFrame, names: dict[str, str], lang: str) -> pd.D
             "commission.paid": _yuan(orders["paid_fen"]),
             "commission.refund": _yuan(orders["refund_fen"]),
             "commission.net": _yuan(orders["net_fen"]),
-            "commission.credited_to": (credited + " " + credited.map(names).fillna("")).str.strip(),
-            "commission.how": orders["how"].map(
-                {how: label(f"how.{how}", lang) for how in orders["how"].dropna().unique()}
+            "commission.credited_to": _per_distinct(
+                orders["staff_id"], lambda s: f"{s} {names.get(s, '')}".strip()
             ),
+            "commission.how": _per_distinct(orders["how"], lambda how: label(f"how.{how}", lang)),
             "commission.memo": orders["memo"],
             "commission.candidates": orders["candidates"],
             "commission.chat_time": orders["chat_time"],
             "commission.chat_source": chat.where(orders["chat_file"].notna()),
-            "file": orders["_file"].astype("str"),
+            "file": _per_distinct(orders["_file"], str),
             "row": orders["_row"],
-        }
+        },
+        index=orders.index,
     )
 
 
@@ -119,9 +132,9 @@ def order_columns(orders: pd.DataFrame) -> list[Column]:
     return [c for c in ORDER_COLUMNS if c.key not in chat]
 
 
-def notes(result: CommissionResult, staff: str | None, lang: str) -> list[str]:
+def notes(result: CommissionResult, lang: str, doc: dict[str, Any]) -> list[str]:
+    """The notes under the summary (`doc`: the result's document, made once)."""
     sel = result.selection
-    doc = result.document(staff)
     out = [
         label("note.commission_excluded", lang).format(
             unpaid=sel.unpaid, closed=sel.closed_before_payment, other=sel.other_months
@@ -205,10 +218,12 @@ def summary_report(result: CommissionResult, staff: str | None, lang: str) -> Re
             Column("commission.multiplier"),
             *columns[at + 1 :],
         ]
+    # The document lists every conflict and unknown ID: made once, for all three.
+    document = result.document(staff)
     return Report(
-        document=result.document(staff),
-        sheets=[Sheet("title.commission", summary_frame(result, staff, lang), columns)],
-        notes=notes(result, staff, lang),
+        document=document,
+        sheets=[Sheet("title.commission", summary_frame(result, staff, lang, document), columns)],
+        notes=notes(result, lang, document),
     )
 
 
