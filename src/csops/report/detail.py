@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +35,78 @@ from csops.report.output import (
 CHUNK_ROWS = 500_000  # rows formatted at a time (bounds the memory of the text)
 
 
+def _text_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (one more than the rows) and the UTF-8 bytes of a string array with no
+    nulls, as numpy views."""
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(text.buffers()[1], dtype=width)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    data = text.buffers()[2]
+    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(
+        0, np.uint8
+    )
+
+
+def _byte_table(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars.encode())] = True
+    return table
+
+
+# Each dangerous prefix is one ASCII character (a test checks it): a first byte.
+_DANGEROUS_FIRST = _byte_table("".join(DANGEROUS_PREFIXES))
+_QUOTE_BYTES = _byte_table(',"\n')
+
+
+def _starting_with(text: pa.Array, table: np.ndarray) -> np.ndarray:
+    """Rows whose first byte is in `table` (a numpy look at the first bytes: 10× faster
+    than a regex over the column)."""
+    if len(text) == 0:
+        return np.zeros(0, dtype=bool)
+    offsets, data = _text_buffers(text)
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    out = np.zeros(len(text), dtype=bool)
+    out[filled] = table[data[starts[filled]]]
+    return out
+
+
+def _holding(text: pa.Array, table: np.ndarray) -> np.ndarray:
+    """Rows holding any byte in `table` (ASCII bytes never occur inside a multi-byte
+    UTF-8 character)."""
+    if len(text) == 0:
+        return np.zeros(0, dtype=bool)
+    offsets, data = _text_buffers(text)
+    at = np.flatnonzero(table[data[offsets[0] : offsets[-1]]]) + offsets[0]
+    out = np.zeros(len(text), dtype=bool)
+    out[np.searchsorted(offsets, at, side="right") - 1] = True
+    return out
+
+
+def _changed(text: pa.Array, rows: np.ndarray, change: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """`text` with the cells at `rows` (bool) replaced by `change` of them."""
+    if len(text) == 0 or not rows.any():
+        return text
+    mask = pa.array(rows)
+    return pc.replace_with_mask(text, mask, change(text.filter(mask)))
+
+
 def _inert(text: pa.Array) -> pa.Array:
-    """`output.inert` on a whole column of text."""
-    guarded = pc.starts_with(text, DANGEROUS_PREFIXES[0])
-    for prefix in DANGEROUS_PREFIXES[1:]:
-        guarded = pc.or_(guarded, pc.starts_with(text, prefix))
-    return pc.if_else(guarded, pc.binary_join_element_wise("'", text, ""), text)
+    """`output.inert` on a whole column of text (no nulls)."""
+    text = _single(text)
+    return _changed(
+        text,
+        _starting_with(text, _DANGEROUS_FIRST),
+        lambda cells: pc.binary_join_element_wise("'", cells, ""),
+    )
+
+
+def _single(text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One array with no nulls (a missing cell is written as nothing either way)."""
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    return pc.fill_null(text, "") if text.null_count else text
 
 
 def _by_distinct(values: pd.Series, type_: ColumnType) -> pa.Array:
@@ -114,11 +181,14 @@ def csv_cells(values: pd.Series, type_: ColumnType, categories: pa.Array | None 
 
 def _quoted(text: pa.Array) -> pa.Array:
     """Python's csv quoting: a cell holding a comma, a quote or a line feed."""
-    needs = pc.match_substring_regex(text, '[,"\n]')
-    if not pc.any(needs).as_py():
-        return text
-    escaped = pc.replace_substring(text, '"', '""')
-    return pc.if_else(needs, pc.binary_join_element_wise('"', escaped, '"', ""), text)
+    text = _single(text)
+    return _changed(
+        text,
+        _holding(text, _QUOTE_BYTES),
+        lambda cells: pc.binary_join_element_wise(
+            '"', pc.replace_substring(cells, '"', '""'), '"', ""
+        ),
+    )
 
 
 def _column(frame: pd.DataFrame, column: Column) -> pd.Series:
