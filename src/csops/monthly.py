@@ -46,7 +46,7 @@ from csops.report.labels import label
 from csops.report.output import Column, Sheet, atomic_path, to_json
 from csops.report.scores import LEVEL_STYLES, attendance_sheet, score_report
 from csops.report.shipments import as_of_text, overdue_report
-from csops.report.workbook import BookSheet, Chart, csv_path, write_workbook
+from csops.report.workbook import BookSheet, Chart, WorkbookWriter, csv_path
 from csops.rules import RuleSet
 from csops.rules.shipping import LEVEL_NAMES
 from csops.scoring import ScoreResult, score_month
@@ -56,6 +56,7 @@ from csops.shipments import ShippingList, overdue_list
 KINDS = ("roster", "attendance", "leave", "incidents", "orders", "chats")
 LOCK_NAME = ".csops-monthly.lock"
 PUNCH_FORMAT = "mm-dd hh:mm"
+SUMMARY_KEY = "title.summary"  # the first sheet: a row per staff member
 
 
 class BusyError(CsopsError):
@@ -420,15 +421,12 @@ class MonthlyRun:
             styles = frame["_level"].map(LEVEL_STYLES).fillna("").astype("object")
         notes = [s.headline for s in self.sections if s.headline]
         return BookSheet(
-            Sheet("title.summary", frame, columns, styles),
+            Sheet(SUMMARY_KEY, frame, columns, styles),
             notes=notes,
             freeze_columns=2,
             charts=charts,
             formats=formats,
         )
-
-    def book_sheets(self) -> list[BookSheet]:
-        return [self.summary_sheet()] + [b for s in self.sections for b in s.sheets]
 
     def document(self, files: dict[str, Any]) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -487,27 +485,39 @@ def output_paths(out_dir: Path, month: Month) -> tuple[Path, Path]:
 class MonthlyFiles:
     """The files of a month-end run, staged in the output folder under temporary names.
 
-    `spill(section)` starts writing the section's big detail sheets as CSV files in a
-    background thread as soon as the section is built (Arrow compute leaves the GIL, so
-    they are written while the next sections compute); `finish(run)` writes the JSON and
-    the workbook and waits for the CSV files. Leaving the `with` block renames them all
-    into place only if it ends without an error — the CSV files, then the JSON, the
-    workbook last — and otherwise removes them; temporary files of a killed run are
-    removed by the next (`atomic_path`)."""
+    `add(section)` is called as soon as a section is built: it starts writing the
+    section's big detail sheets as CSV files in background threads (Arrow compute leaves
+    the GIL) and writes its sheets into the workbook, so the score and commission sheets
+    are written while the chat KPIs still compute. `finish(run)` writes the JSON, the
+    Summary and Charts sheets (reserved first in the workbook), saves the workbook and
+    waits for the CSV files. Leaving the `with` block renames them all into place only if
+    it ends without an error — the CSV files, then the JSON, the workbook last — and
+    otherwise removes them; temporary files of a killed run are removed by the next
+    (`atomic_path`)."""
 
     def __init__(self, out_dir: Path, month: Month, lang: str, detail_limit: int) -> None:
         self.workbook, self.json = output_paths(out_dir, month)
+        self.month = month
         self.lang = lang
         self.limit = detail_limit
         self.written: dict[str, Path] = {}
         self.pending: list[Future[None]] = []
+        self.added: list[Section] = []
         self._stack = ExitStack()
         self._pool = ThreadPoolExecutor(max_workers=2)
 
     def __enter__(self) -> MonthlyFiles:
         # Entered first, renamed last: the workbook appears once everything else is there.
-        self._book_tmp = self._stack.enter_context(atomic_path(self.workbook))
+        book_tmp = self._stack.enter_context(atomic_path(self.workbook))
         self._json_tmp = self._stack.enter_context(atomic_path(self.json))
+        self._book = WorkbookWriter(
+            book_tmp,
+            self.lang,
+            title=str(self.month),
+            created=self.month.end.to_pydatetime(),
+            detail_limit=self.limit,
+            first_tab=SUMMARY_KEY,
+        )
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -515,43 +525,38 @@ class MonthlyFiles:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._stack.__exit__(*exc)
 
-    def spill(self, section: Section) -> None:
-        """Write the section's row-level sheets over the limit as CSV, in the background."""
+    def add(self, section: Section) -> None:
+        """The section's row-level sheets over the limit as CSV (in the background), then
+        its sheets in the workbook."""
         for book_sheet in section.sheets:
             if book_sheet.csv_name is None or book_sheet.rows <= self.limit:
                 continue
-            if book_sheet.moved_to is not None:
-                continue  # on its way already
             target = csv_path(self.workbook, book_sheet.csv_name)
             tmp = self._stack.enter_context(atomic_path(target))
             self.pending.append(self._pool.submit(write_csv_file, book_sheet.sheet, self.lang, tmp))
             book_sheet.moved_to = target.name
             self.written[book_sheet.csv_name] = target
+        for book_sheet in section.sheets:
+            self._book.add(book_sheet)
+        self.added.append(section)
 
     def finish(self, run: MonthlyRun) -> list[Path]:
         """The JSON and the workbook; returns the paths the files will have."""
-        ctx = run.context
-        sheets = run.book_sheets()
-        for section in run.sections:
-            self.spill(section)  # sections built without `spill` (a no-op for the others)
+        if any(a is not b for a, b in zip(self.added, run.sections, strict=False)):
+            raise RuntimeError("sections were added to the workbook out of the run's order")
+        for section in run.sections[len(self.added) :]:
+            self.add(section)  # sections built without `add`
         files = {
             "workbook": self.workbook.name,
             "csv": {name: path.name for name, path in self.written.items()},
         }
         self._json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
-        write_workbook(
-            self._book_tmp,
-            sheets,
-            ctx.lang,
-            title=str(run.month),
-            created=ctx.as_of.to_pydatetime(),
-            detail_limit=self.limit,
-        )
+        self._book.close(run.summary_sheet())
         for job in self.pending:
             job.result()
         # CSV files of an earlier run of the month that this one did not need.
-        stale = {b.csv_name for b in sheets if b.csv_name} - set(self.written)
-        for name in sorted(stale):
+        csv_names = {b.csv_name for s in run.sections for b in s.sheets if b.csv_name}
+        for name in sorted(csv_names - set(self.written)):
             csv_path(self.workbook, name).unlink(missing_ok=True)
         return [self.workbook, self.json, *self.written.values()]
 
@@ -579,7 +584,7 @@ def monthly_report(
             files=files,
             encoding=encoding,
             sections=sections,
-            on_section=staged.spill,
+            on_section=staged.add,
         )
         paths = staged.finish(run)
     return run, paths

@@ -145,19 +145,97 @@ class _Formats:
 # ---------------------------------------------------------------- writing
 
 
-def sheet_names(sheets: Sequence[BookSheet], lang: str) -> list[str]:
-    """Unique tab names (Excel: at most 31 characters, none of []:*?/\\)."""
-    used: set[str] = set()
-    names = []
-    for book_sheet in sheets:
-        name = _BAD_NAME.sub("_", label(book_sheet.tab or book_sheet.sheet.key, lang))[:31]
-        base, n = name, 2
-        while name.lower() in used:
-            name = f"{base[:28]}~{n}"
-            n += 1
-        used.add(name.lower())
-        names.append(name)
-    return names
+def _tab_name(key: str, lang: str, used: set[str]) -> str:
+    """A unique tab name for the label `key` (Excel: at most 31 characters, none of
+    []:*?/\\); adds it to `used`."""
+    name = _BAD_NAME.sub("_", label(key, lang))[:31]
+    base, n = name, 2
+    while name.lower() in used:
+        name = f"{base[:28]}~{n}"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _tab_key(book_sheet: BookSheet) -> str:
+    return book_sheet.tab or book_sheet.sheet.key
+
+
+class WorkbookWriter:
+    """A workbook written sheet by sheet as the sheets are ready (`add`), so the month-end
+    run fills the score and commission sheets while the chat KPIs still compute. The first
+    sheet (the summary, made from every other) and the Charts sheet after it are reserved
+    when the writer opens and filled by `close`, which writes the file. The caller makes
+    `target` atomic. A sheet whose rows went to a CSV file has `moved_to` set; it gets the
+    note and the header only."""
+
+    def __init__(
+        self,
+        target: Path,
+        lang: str,
+        *,
+        title: str,
+        created: datetime,
+        detail_limit: int,
+        first_tab: str,
+        charts: bool = True,
+    ) -> None:
+        import xlsxwriter
+
+        self.lang = lang
+        self.title = title
+        self.limit = detail_limit
+        self.book = xlsxwriter.Workbook(
+            str(target),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "remove_timezone": True,
+                "in_memory": True,  # no temporary files left behind by a killed run
+            },
+        )
+        self.book.set_properties({"title": title, "author": "csops", "created": created})
+        self.formats = _Formats(self.book)
+        self.used: set[str] = set()
+        self.first_name = _tab_name(first_tab, lang, self.used)
+        self.first_ws = self.book.add_worksheet(self.first_name)
+        # The charts come right after the first (summary) sheet; drawn by `close`.
+        self.charts_ws = None
+        if charts:
+            self.charts_ws = self.book.add_worksheet(
+                _BAD_NAME.sub("_", label("title.charts", lang))[:31]
+            )
+        self.placed: list[tuple[Chart, str, BookSheet, int]] = []  # chart, tab, sheet, header row
+
+    def add(self, book_sheet: BookSheet) -> None:
+        """Write one sheet now, after those added before it."""
+        name = _tab_name(_tab_key(book_sheet), self.lang, self.used)
+        self.placed += self._write(self.book.add_worksheet(name), name, book_sheet)
+
+    def _write(
+        self, ws: Any, name: str, book_sheet: BookSheet
+    ) -> list[tuple[Chart, str, BookSheet, int]]:
+        """Write the sheet; returns its charts, placed on its data."""
+        if book_sheet.moved_to is None and book_sheet.rows > EXCEL_ROWS - 100:
+            raise ValueError(f"{book_sheet.sheet.key}: {book_sheet.rows} rows; write them as CSV")
+        header_row = _write_sheet(ws, book_sheet, self.lang, self.formats, self.title, self.limit)
+        if book_sheet.moved_to is not None:
+            return []
+        return [(chart, name, book_sheet, header_row) for chart in book_sheet.charts]
+
+    def close(self, first: BookSheet) -> None:
+        """Write the first sheet (its charts before the others') and the charts; save."""
+        first_charts = self._write(self.first_ws, self.first_name, first)
+        self.placed[:0] = first_charts
+        if self.charts_ws is not None:
+            if self.placed:
+                _write_charts(
+                    self.book, self.charts_ws, self.placed, self.lang, self.formats, self.title
+                )
+            else:
+                self.charts_ws.hide()  # reserved, but no sheet had a chart
+        self.book.close()
 
 
 def write_workbook(
@@ -169,39 +247,20 @@ def write_workbook(
     created: datetime,
     detail_limit: int,
 ) -> None:
-    """Write the workbook to `target` (the caller makes that path atomic). A sheet whose
-    rows went to a CSV file has `moved_to` set; it gets the note and the header only."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(target),
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "remove_timezone": True,
-            "in_memory": True,  # no temporary files left behind by a killed run
-        },
+    """Write the workbook of `sheets` (the first is the summary) to `target` at once."""
+    first, *rest = sheets
+    writer = WorkbookWriter(
+        target,
+        lang,
+        title=title,
+        created=created,
+        detail_limit=detail_limit,
+        first_tab=_tab_key(first),
+        charts=any(s.charts and s.moved_to is None for s in sheets),
     )
-    book.set_properties({"title": title, "author": "csops", "created": created})
-    formats = _Formats(book)
-    names = sheet_names(sheets, lang)
-    charted = [s for s in sheets if s.charts and s.moved_to is None]
-    charts_ws = None
-    placed: list[tuple[Chart, str, BookSheet, int]] = []  # chart, sheet, its sheet, header row
-    for i, (name, book_sheet) in enumerate(zip(names, sheets, strict=True)):
-        ws = book.add_worksheet(name)
-        if i == 0 and charted:
-            # The charts come right after the first (summary) sheet; drawn at the end.
-            charts_ws = book.add_worksheet(_BAD_NAME.sub("_", label("title.charts", lang))[:31])
-        if book_sheet.moved_to is None and book_sheet.rows > EXCEL_ROWS - 100:
-            raise ValueError(f"{book_sheet.sheet.key}: {book_sheet.rows} rows; write them as CSV")
-        header_row = _write_sheet(ws, book_sheet, lang, formats, title, detail_limit)
-        if book_sheet.moved_to is None:
-            placed += [(chart, name, book_sheet, header_row) for chart in book_sheet.charts]
-    if charts_ws is not None:
-        _write_charts(book, charts_ws, placed, lang, formats, title)
-    book.close()
+    for book_sheet in rest:
+        writer.add(book_sheet)
+    writer.close(first)
 
 
 def _write_sheet(
