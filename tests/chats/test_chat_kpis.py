@@ -339,3 +339,27 @@ def test_empty_chat_log() -> None:
     result = kpis([], orders=[])
     assert row(result, "1001")["conversations"] == 0
     assert result.total["inquiries"] == 0 and result.total["reply_rate"] is None
+
+
+def test_conversion_in_a_thread_gives_the_same_kpis_and_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big log works out conversion in a thread beside the waits: the figures and the
+    order of the notes (unknown account first, then late orders) do not change."""
+    import csops.ingest.parallel
+
+    log = [
+        ("临时号", "b", "2026-10-03 10:00:00", "买家"),
+        (M, "b", "2026-10-03 10:00:00", "买家"),
+        (M, "b", "2026-10-03 10:00:09", "客服"),
+        (J, "c", "2026-10-04 11:00:00", "买家"),
+    ]
+    orders = [("o1", "b", "2026-10-03 12:00:00", 500), ("o2", "c", "2026-10-05 09:00:00", 700)]
+    alone = kpis(log, orders=orders)
+    monkeypatch.setattr(csops.ingest.parallel, "PARALLEL_ROWS", 0)  # always in a thread
+    threaded = kpis(log, orders=orders)
+    pd.testing.assert_frame_equal(threaded.staff, alone.staff)
+    assert threaded.total == alone.total
+    assert threaded.notes == alone.notes and len(alone.notes) == 2
+    assert alone.notes[0].startswith("chat account 临时号") and "orders start" in alone.notes[1]
+    assert row(alone, "1001")["paid_amount"] == Decimal("5.00")
