@@ -21,6 +21,7 @@ over `MonthFigures`, which `csops monthly` can build from the results it already
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -457,17 +458,17 @@ class KpiResult:
 
     def to_document(self, *, explain: bool = False) -> dict[str, Any]:
         """The JSON contract of `csops kpi` (docs/kpi.md)."""
-        by_staff = {sid: g for sid, g in self.metrics.groupby("staff_id", sort=False)}
+        by_staff = _records_by_staff(self.metrics)
         staff_docs = []
         for row in self.staff.to_dict("records"):
             sid = row["staff_id"]
-            metrics = by_staff.get(sid, self.metrics.iloc[0:0])
+            metrics = by_staff.get(sid, [])
             doc: dict[str, Any] = {
                 "staff_id": sid,
                 "name": row["name"],
                 "role": _none(row["role"]),
                 "card": _none(row["card"]),
-                "metrics": [_metric_doc(m) for m in metrics.to_dict("records")],
+                "metrics": [_metric_doc(m) for m in metrics],
                 "total": None if pd.isna(row["total"]) else float(row["total"]),
                 "rank": None if pd.isna(row["rank"]) else int(row["rank"]),
                 "bonus": None if row["bonus"] is None else money_str(row["bonus"]),
@@ -588,17 +589,23 @@ def _card_rows(
     return rows[METRIC_COLUMNS].reset_index(drop=True)
 
 
-def _total(rows: pd.DataFrame) -> Decimal | None:
+def _records_by_staff(metrics: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The metric rows of each staff member, in order, as dicts (one conversion of the
+    frame, not a pandas selection per person)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in metrics.to_dict("records"):
+        out.setdefault(str(record["staff_id"]), []).append({str(k): v for k, v in record.items()})
+    return out
+
+
+def _total(rows: list[dict[str, Any]]) -> Decimal | None:
     """Σ points × weight / Σ weight over the metrics that count, rounded once to 0.01."""
-    counted = rows[rows["points"].notna()]
-    weight = sum((Decimal(repr(float(w))) for w in counted["weight"]), Decimal(0))
+    counted = [r for r in rows if not pd.isna(r["points"])]
+    weight = sum((Decimal(repr(float(r["weight"]))) for r in counted), Decimal(0))
     if weight == 0:
         return None
     points = sum(
-        (
-            Decimal(repr(float(p))) * Decimal(repr(float(w)))
-            for p, w in zip(counted["points"], counted["weight"], strict=True)
-        ),
+        (Decimal(repr(float(r["points"]))) * Decimal(repr(float(r["weight"]))) for r in counted),
         Decimal(0),
     )
     return (points / weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -673,7 +680,7 @@ def scorecard(
             "no attendance export, so no monthly score: the bonus could not be checked "
             f"against the levels {', '.join(sorted(withhold))} (bonus.withhold_levels)"
         )
-    by_staff = dict(tuple(metrics.groupby("staff_id", sort=False))) if len(metrics) else {}
+    by_staff = _records_by_staff(metrics)
     names = dict(zip(ids, active["name"], strict=True))
     rows = []
     for sid, role, card_id in zip(ids, role_text, cards, strict=True):
@@ -700,9 +707,9 @@ def scorecard(
             continue
         card = rules.cards[card_id]
         mine = by_staff[sid]
-        with_data = float(mine.loc[~mine["missing"], "weight"].sum())
+        with_data = math.fsum(float(m["weight"]) for m in mine if not m["missing"])
         row["weight_with_data"] = with_data
-        row["missing"] = mine.loc[mine["missing"], "metric"].tolist()
+        row["missing"] = [m["metric"] for m in mine if m["missing"]]
         total = _total(mine)
         if total is None or with_data < card.min_weight_with_data:
             row["note"] = (
