@@ -112,9 +112,10 @@ SectionBuilder = Callable[[MonthContext], Section]
 
 def independent(build: SectionBuilder) -> SectionBuilder:
     """Mark a section that reads no other section's result: `run_monthly` starts it in a
-    thread at once, so the chat KPIs (numpy and Arrow, which leave the GIL) compute on the
-    second core while the score and the commission compute on the first. The input
-    frames are only read, never changed, by every section (a test checks it)."""
+    thread of its own at once, so the chat KPIs (numpy and Arrow, which leave the GIL)
+    compute on the second core while the score and the commission compute on the first,
+    and the overdue list is ready when the chat KPIs are. The input frames are only read,
+    never changed, by every section (a test checks it)."""
     build.independent = True  # type: ignore[attr-defined]
     return build
 
@@ -329,6 +330,7 @@ def kpi_section(ctx: MonthContext) -> Section:
     )
 
 
+@independent
 def overdue_section(ctx: MonthContext) -> Section:
     result = overdue_list(ctx.inputs, ctx.rules, ctx.as_of)
     report = overdue_report(result, ctx.lang)
@@ -463,7 +465,7 @@ def run_monthly(
     built = []
     # Sections are used in their order (results, on_section, sheets); the independent
     # ones are started first, in a thread, and joined at their place.
-    pool = ThreadPoolExecutor(max_workers=1)
+    pool = ThreadPoolExecutor(max_workers=max(1, sum(map(is_independent, sections))))
     try:
         early = {i: pool.submit(b, ctx) for i, b in enumerate(sections) if is_independent(b)}
         for i, build in enumerate(sections):

@@ -49,8 +49,11 @@ def test_no_section_changes_the_input_frames(
         pd.testing.assert_frame_equal(frame, before, obj=kind)
 
 
-def test_the_chat_kpis_are_the_independent_section() -> None:
-    assert [b.__name__ for b in SECTIONS if is_independent(b)] == ["chats_section"]
+def test_the_chat_kpis_and_the_overdue_list_are_the_independent_sections() -> None:
+    assert [b.__name__ for b in SECTIONS if is_independent(b)] == [
+        "chats_section",
+        "overdue_section",
+    ]
 
 
 def _section(key: str) -> Section:
