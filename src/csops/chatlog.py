@@ -16,6 +16,7 @@ factorized, and the runs, not the messages, are sorted (`order_runs`).
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csops.errors import Problem, raise_problems
-from csops.ingest.parallel import map_columns
+from csops.ingest.parallel import background, map_columns
 from csops.roster import Roster
 from csops.rules.vocab import ChatDirection
 
@@ -283,6 +284,12 @@ def _sender_receiver(
     return account, buyer, ~sender_staff
 
 
+def _finished(value: np.ndarray) -> Future[np.ndarray]:
+    future: Future[np.ndarray] = Future()
+    future.set_result(value)
+    return future
+
+
 def _require_present(frame: pd.DataFrame, values: pd.Series, column: str, what: str) -> None:
     missing = values.isna().to_numpy()
     if missing.any():
@@ -300,20 +307,19 @@ def _require_present(frame: pd.DataFrame, values: pd.Series, column: str, what: 
 
 def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection) -> pd.DataFrame:
     """One row per message in the shape the chat KPIs use, sorted by account, buyer, time."""
+    n = len(frame)
     if "direction" in frame and "account" in frame and "buyer" in frame:
-        from_buyer = _direction(frame, words)
+        # The direction words are classified in a thread while the runs are found.
+        direction = background(_direction, frame, words, rows=n)
         account, buyer = frame["account"], frame["buyer"]
         account_header, buyer_header = "客服账号", "买家"
     else:
-        account, buyer, from_buyer = _sender_receiver(frame, roster)
+        account, buyer, sides = _sender_receiver(frame, roster)
+        direction = _finished(sides)
         account_header = buyer_header = "发送人/接收人"
-    _require_present(frame, account, account_header, "staff account")
-    _require_present(frame, buyer, buyer_header, "buyer")
-    _require_present(frame, frame["time"], "时间", "time")
 
     # The runs of messages of one account and buyer: only their first cells are factorized
     # (accounts and buyers side by side: pyarrow leaves the GIL) and only runs are sorted.
-    n = len(frame)
     account_text, buyer_text = _text(account), _text(buyer)
     firsts: list[pd.Series | pa.Array | pa.ChunkedArray] = [account, buyer]
     heads = np.arange(n)
@@ -325,6 +331,10 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
     (account_run, accounts), (buyer_run, buyers) = map_columns(
         lambda job: job[0](job[1]), [(_sorted_codes, firsts[0]), (_factorize, firsts[1])], n
     )
+    from_buyer = direction.result()  # an unknown direction word is reported first
+    _require_present(frame, account, account_header, "staff account")
+    _require_present(frame, buyer, buyer_header, "buyer")
+    _require_present(frame, frame["time"], "时间", "time")
     times = frame["time"].to_numpy()
     if times.dtype.kind != "M":
         times = times.astype("datetime64[us]")
