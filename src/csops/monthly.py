@@ -44,7 +44,7 @@ from csops.report.commission import evidence_sheets, orders_sheet, summary_repor
 from csops.report.detail import write_csv_file
 from csops.report.inputs import inspect_report
 from csops.report.labels import label
-from csops.report.output import Column, Sheet, atomic_path, to_json
+from csops.report.output import Column, Sheet, atomic_path, scratch_dir, to_json
 from csops.report.scores import LEVEL_STYLES, attendance_sheet, score_report
 from csops.report.shipments import as_of_text, overdue_report
 from csops.report.workbook import BookSheet, Chart, WorkbookWriter, csv_path
@@ -520,12 +520,15 @@ class MonthlyFiles:
             created=self.month.end.to_pydatetime(),
             detail_limit=self.limit,
             first_tab=SUMMARY_KEY,
+            scratch=self._stack.enter_context(scratch_dir(self.workbook)),
         )
         return self
 
     def __exit__(self, *exc: Any) -> None:
         # No thread may still write when the temporary files are renamed or removed.
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if exc[0] is not None:
+            self._book.discard()
         self._stack.__exit__(*exc)
 
     def add(self, section: Section) -> None:

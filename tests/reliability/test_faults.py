@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from csops.cli.app import app
 from csops.errors import UsageError
-from csops.report.output import atomic_path
+from csops.report.output import atomic_path, scratch_dir
 
 runner = CliRunner()
 AS_OF = "2026-10-31 20:00"
@@ -169,6 +169,27 @@ def test_parts_of_dead_writers_are_cleaned_not_those_of_live_ones(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["report.json", live.name, other.name]
     )
+
+
+def test_scratch_folders_go_after_the_block_and_those_of_dead_writers_with_the_next_write(
+    tmp_path: Path,
+) -> None:
+    """The workbook writer's scratch folder (XlsxWriter's row files) is removed after its
+    block, error or not; one a killed run left is removed like its parts."""
+    target = tmp_path / "book.xlsx"
+    with pytest.raises(RuntimeError):
+        with scratch_dir(target) as scratch:
+            (scratch / "rows").write_text("x", encoding="utf-8")
+            raise RuntimeError("the run failed")
+    assert list(tmp_path.iterdir()) == []
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    left = tmp_path / f".book.xlsx.{dead.stdout.strip()}.k1.part"
+    left.mkdir()
+    (left / "rows").write_text("half a sheet", encoding="utf-8")
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"PK")
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
 
 
 def test_an_error_inside_the_block_keeps_the_target(tmp_path: Path) -> None:

@@ -167,7 +167,8 @@ class WorkbookWriter:
     sheet (the summary, made from every other) and the Charts sheet after it are reserved
     when the writer opens and filled by `close`, which writes the file. The caller makes
     `target` atomic. A sheet whose rows went to a CSV file has `moved_to` set; it gets the
-    note and the header only."""
+    note and the header only. With a `scratch` folder the sheets are written in
+    XlsxWriter's constant-memory mode: every sheet is written top to bottom, row by row."""
 
     def __init__(
         self,
@@ -179,22 +180,27 @@ class WorkbookWriter:
         detail_limit: int,
         first_tab: str,
         charts: bool = True,
+        scratch: Path | None = None,
     ) -> None:
         import xlsxwriter
 
         self.lang = lang
         self.title = title
         self.limit = detail_limit
-        self.book = xlsxwriter.Workbook(
-            str(target),
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "remove_timezone": True,
-                "in_memory": True,  # no temporary files left behind by a killed run
-            },
-        )
+        options: dict[str, Any] = {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "remove_timezone": True,
+        }
+        if scratch is None:
+            options["in_memory"] = True  # no temporary files left behind by a killed run
+        else:
+            # Each sheet's XML is made as its rows are written (the Python work of the
+            # file, a second per 200k cells), not all at `close`; XlsxWriter keeps the
+            # rows in files in `scratch`, a folder the caller removes.
+            options |= {"constant_memory": True, "tmpdir": str(scratch)}
+        self.book = xlsxwriter.Workbook(str(target), options)
         self.book.set_properties({"title": title, "author": "csops", "created": created})
         self.formats = _Formats(self.book)
         self.used: set[str] = set()
@@ -207,6 +213,14 @@ class WorkbookWriter:
                 _BAD_NAME.sub("_", label("title.charts", lang))[:31]
             )
         self.placed: list[tuple[Chart, str, BookSheet, int]] = []  # chart, tab, sheet, header row
+
+    def discard(self) -> None:
+        """Give up the workbook (the run failed): close the files constant-memory sheets
+        keep their rows in, so the scratch folder can go. Nothing is written."""
+        for ws in self.book.worksheets():
+            handle = getattr(ws, "row_data_fh", None)  # XlsxWriter's, constant-memory only
+            if handle is not None and not handle.closed:
+                handle.close()
 
     def add(self, book_sheet: BookSheet) -> None:
         """Write one sheet now, after those added before it."""
@@ -373,26 +387,31 @@ def _data_width(values: pd.Series, type_: ColumnType) -> int:
 def _write_rows(
     ws: Any, book_sheet: BookSheet, first: int, formats: _Formats, widths: list[int]
 ) -> None:
+    """The data rows, row after row (constant-memory worksheets take rows in order)."""
     sheet = book_sheet.sheet
     frame = sheet.frame
     n = len(frame)
     styles = [None] * n if sheet.styles is None else list(sheet.styles)
-    lines = [1] * n  # text lines of each row (long text wraps; the row is made taller)
+    plan = []  # per column: its values, its format per row style, the width text wraps at
     for j, col in enumerate(sheet.columns):
         values = frame[col.key].tolist() if col.key in frame else [None] * n
         num_format = book_sheet.formats.get(col.key) or NUMBER_FORMATS.get(col.type)
         wrap = col.type == "text" and widths[j] >= MAX_WIDTH
         by_style = {s: formats.get(num_format, s or None, wrap) for s in set(styles)}
-        for i, raw in enumerate(values):
-            value = _plain(raw)
-            fmt = by_style[styles[i]]
-            row = first + i
+        plan.append((values, by_style, widths[j] + 0.5 if wrap else None))
+    for i in range(n):
+        row = first + i
+        style = styles[i]
+        lines = 1  # text lines of the row (long text wraps; the row is made taller)
+        for j, (values, by_style, wrap_at) in enumerate(plan):
+            value = _plain(values[i])
+            fmt = by_style[style]
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 ws.write_blank(row, j, None, fmt)
             elif isinstance(value, str):
                 ws.write_string(row, j, value, fmt)
-                if wrap:
-                    lines[i] = max(lines[i], math.ceil(display_width(value) / (widths[j] + 0.5)))
+                if wrap_at:
+                    lines = max(lines, math.ceil(display_width(value) / wrap_at))
             elif isinstance(value, bool):
                 ws.write_boolean(row, j, value, fmt)
             elif isinstance(value, Decimal | int | float):
@@ -401,9 +420,8 @@ def _write_rows(
                 ws.write_datetime(row, j, value, fmt)
             else:
                 ws.write_string(row, j, str(value), fmt)
-    for i, count in enumerate(lines):
-        if count > 1:
-            ws.set_row(first + i, 15 * min(count, 8) + 2)
+        if lines > 1:
+            ws.set_row(row, 15 * min(lines, 8) + 2)
 
 
 def _write_charts(
