@@ -106,7 +106,8 @@ class CommissionResult:
         conflicts = self.conflicts
         if staff_id is not None:
             staff = staff[staff["staff_id"] == staff_id]
-            conflicts = conflicts[conflicts["candidates"].map(lambda c: staff_id in c)]
+            mine = [staff_id in candidates for candidates in conflicts["candidates"]]
+            conflicts = conflicts[np.array(mine, dtype=bool)]  # (an empty list: no rows)
         unattributed = self.unattributed
         return {
             "month": str(self.month),
@@ -129,13 +130,19 @@ class CommissionResult:
                 "orders": int(unattributed["order_id"].nunique()),
                 "net_sales": money_str(fen_to_yuan(int(unattributed["net_fen"].sum()))),
             },
+            # Thousands of rows in a big month: two columns zipped, not every column of
+            # every row turned into a dict.
             "conflicts": [
-                {"order_id": row["order_id"], "candidates": list(row["candidates"])}
-                for row in _records(conflicts)
+                {"order_id": order_id, "candidates": list(candidates)}
+                for order_id, candidates in zip(
+                    conflicts["order_id"], conflicts["candidates"], strict=True
+                )
             ],
             "unknown_ids": [
-                {"order_id": row["order_id"], "token": row["token"]}
-                for row in _records(self.unknown_ids)
+                {"order_id": order_id, "token": token}
+                for order_id, token in zip(
+                    self.unknown_ids["order_id"], self.unknown_ids["token"], strict=True
+                )
             ],
         }
 
