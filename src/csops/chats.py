@@ -88,7 +88,7 @@ class ChatKpis:
     staff: pd.DataFrame  # one row per staff / unknown account: staff_id, name, KPIs, counts
     total: dict[str, Any]  # shop totals: the same keys; buyers and orders counted once
     notes: list[str]
-    waits: pd.DataFrame  # one row per wait started in the month (for --explain)
+    waits: pd.DataFrame  # one row per wait started in the month, by start (for --explain)
     messages: pd.DataFrame = field(repr=False)
     has_orders: bool = True
     has_ratings: bool = False

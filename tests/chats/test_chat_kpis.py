@@ -363,3 +363,24 @@ def test_conversion_in_a_thread_gives_the_same_kpis_and_notes(
     assert threaded.notes == alone.notes and len(alone.notes) == 2
     assert alone.notes[0].startswith("chat account 临时号") and "orders start" in alone.notes[1]
     assert row(alone, "1001")["paid_amount"] == Decimal("5.00")
+
+
+def test_all_waits_are_by_staff_row_then_start() -> None:
+    from csops.report.chats import all_waits
+
+    result = kpis(
+        [
+            (J, "z", "2026-10-03 09:00:00", "买家"),
+            (M, "b", "2026-10-03 10:00:00", "买家"),
+            (J, "a", "2026-10-03 08:00:00", "买家"),
+            (M, "b", "2026-10-03 10:00:09", "客服"),
+            (M, "b", "2026-10-03 11:00:00", "买家"),
+            (J, "z", "2026-10-03 09:30:00", "客服"),
+            (J, "z", "2026-10-03 09:40:00", "买家"),
+        ]
+    )
+    waits = result.waits
+    assert waits["start"].is_monotonic_increasing  # what the stable sort relies on
+    rows = all_waits(result, mask=False)
+    assert rows["staff"].astype(str).tolist() == ["1001 小美"] * 2 + ["1002 阿杰"] * 3
+    assert rows["start_row"].tolist() == [3, 6, 2, 8, 4]

@@ -121,10 +121,15 @@ def waits_sheet(key: str, waits: pd.DataFrame) -> Sheet:
 
 
 def all_waits(kpis: ChatKpis, mask: bool) -> pd.DataFrame:
-    """Every wait started in the month, by staff member and time, with its evidence and
-    the staff member (`工号 姓名`, or the account on no roster row) it counts for."""
+    """Every wait started in the month — by staff member, then buyer (in the order the log
+    first lists them), then time — with its evidence and the staff member (`工号 姓名`,
+    or the account on no roster row) it counts for."""
     waits = kpis.waits
-    order = np.lexsort((waits["start"].to_numpy(), waits["key"].to_numpy()))
+    # Waits come in message order, so by start already: a stable sort by staff row keeps
+    # that order within each (a counting sort of a few hundred keys, not a lexsort).
+    keys = waits["key"].to_numpy()
+    small = keys.astype(np.uint16) if len(keys) and 0 <= keys.min() and keys.max() < 2**16 else keys
+    order = np.argsort(small, kind="stable")
     picked = waits.iloc[order]
     rows = kpis.wait_rows(picked, text=False)
     staff = kpis.staff
