@@ -324,8 +324,11 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
     firsts: list[pd.Series | pa.Array | pa.ChunkedArray] = [account, buyer]
     heads = np.arange(n)
     if account_text is not None and buyer_text is not None and n:
-        heads = run_heads([account_text, buyer_text])
-        if len(heads) < n:
+        runs = run_heads([account_text, buyer_text])
+        # A log in time order interleaves conversations: runs are then about as many as
+        # the messages, and taking their first cells would only copy the columns.
+        if len(runs) <= n // 2:
+            heads = runs
             take = pa.array(heads)
             firsts = [account_text.take(take), buyer_text.take(take)]
     (account_run, accounts), (buyer_run, buyers) = map_columns(

@@ -187,14 +187,18 @@ def test_radix_order_mends_a_few_late_messages() -> None:
             st.booleans(),
         ),
         max_size=40,
-    )
+    ),
+    st.booleans(),
 )
 def test_the_log_is_ordered_as_a_stable_sort_would_order_it(
-    rows: list[tuple[str, str, int, bool]],
+    rows: list[tuple[str, str, int, bool]], grouped: bool
 ) -> None:
     """Runs found, factorized and sorted as runs give the order of a plain stable sort by
     account, buyer (first appearance), time — runs interrupted and resumed, times out of
-    order, ties in file order."""
+    order, ties in file order; in a log listing conversation after conversation (few long
+    runs) and in one interleaving them (a run per message or two)."""
+    if grouped:
+        rows = sorted(rows, key=lambda r: (r[0], r[1]))
     frame = chat_frame(
         [(a, b, f"2026-10-03 10:00:0{s}", "买家" if fb else "客服") for a, b, s, fb in rows]
     )
