@@ -166,7 +166,12 @@ def _clock_start(times: np.ndarray, hours: ServiceHours) -> np.ndarray:
     closes = (hours.close.hour * 3600 + hours.close.minute * 60) * NS or DAY_NS
     day = times // DAY_NS * DAY_NS
     tod = times - day
-    return np.where(tod < opens, day + opens, np.where(tod >= closes, day + DAY_NS + opens, times))
+    out = times.copy()  # most waits start in service hours: only the others are changed
+    early = tod < opens
+    out[early] = day[early] + opens
+    late = tod >= closes
+    out[late] = day[late] + DAY_NS + opens
+    return out
 
 
 def _ratings(
@@ -215,7 +220,7 @@ def chat_kpis(
     accounts = messages["account"].cat.categories
     buyers = messages["buyer"].cat.categories
     acc = messages["account"].cat.codes.to_numpy().astype(np.int64)
-    buy = messages["buyer"].cat.codes.to_numpy().astype(np.int64)
+    buy = messages["buyer"].cat.codes.to_numpy()  # its own width: compared, indexed
     t = messages["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     fb = messages["from_buyer"].to_numpy(dtype=bool)
     n = len(t)
@@ -230,7 +235,7 @@ def chat_kpis(
     conv_id = np.cumsum(new_conv, dtype=np.int64)
     conv_id -= 1
     conv_first = np.flatnonzero(new_conv)
-    c_acc, c_buy, c_day = acc[conv_first], buy[conv_first], day[conv_first]
+    c_acc, c_buy, c_day = acc[conv_first], buy[conv_first].astype(np.int64), day[conv_first]
     c_month = in_month[conv_first]
     # Whether each conversation has a buyer message, and a staff one (all from the buyer:
     # none from staff); one pass over its messages each.
@@ -280,8 +285,14 @@ def chat_kpis(
             accs[mask], weights=None if weights is None else weights[mask], minlength=n_acc
         )
 
-    # Messages of the month per account and side, in one pass: slot 2 × account + from_buyer.
-    by_side = np.bincount((acc * 2 + fb)[in_month], minlength=2 * n_acc)
+    # Messages of the month per account and side: slot 2 × account + from_buyer, counted
+    # over the log less the few messages outside the month.
+    side = acc * 2
+    side += fb
+    by_side = np.bincount(side, minlength=2 * n_acc)
+    outside = ~in_month
+    if outside.any():
+        by_side -= np.bincount(side[outside], minlength=2 * n_acc)
     counts = {
         "conversations": per_acc(c_month, c_acc),
         "asked_conversations": per_acc(c_month & c_buyer, c_acc),
@@ -505,6 +516,7 @@ def _inquiries(
     knows nothing of staff rows, so it runs beside the wait figures."""
     lookback = rules.inquiry_lookback_days
 
+    orders = orders[["buyer", "paid_at", "paid_amount_fen"]]  # not every column filtered
     paid = orders[orders["paid_at"].notna() & orders["buyer"].notna()]
     o_buy = positions_in(paid["buyer"], buyers)
     o_s = paid["paid_at"].to_numpy(dtype="datetime64[ns]").view(np.int64) // NS
