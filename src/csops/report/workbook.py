@@ -1,11 +1,15 @@
 """The rich Excel workbook of `csops monthly` (XlsxWriter): titled sheets, frozen headers,
 filters, widths, number formats, level colours and bar charts.
 
-A workbook is a list of `BookSheet`s; each wraps a report `Sheet` (frame + columns + row
-styles) and may carry notes (written under the title), frozen columns, Excel number
-formats per column and `Chart`s. Every chart is drawn on one Charts sheet placed after
-the first sheet, with its data taken from the sheet that declares it, so adding a sheet
-with a chart to the workbook is one more `BookSheet` in the list.
+A workbook is written by a `WorkbookWriter` one `BookSheet` at a time, as the month-end
+run builds its sections; each wraps a report `Sheet` (frame + columns + row styles) and
+may carry notes (written under the title), frozen columns, Excel number formats per
+column and `Chart`s. The first sheet (the summary, made from all the others) and a Charts
+sheet after it are reserved when the writer opens and filled when it closes; every chart
+is drawn on the Charts sheet, with its data taken from the sheet that declares it, so
+adding a sheet with a chart to the workbook is one more `BookSheet`. With a scratch
+folder the sheets are written in XlsxWriter's constant-memory mode, row by row, so the
+XML of each is made as it is added rather than all at the end.
 
 A row-level detail sheet (one with a `csv_name`) longer than `detail_limit` rows is not
 put in the workbook: the caller writes its rows to a CSV file beside it
@@ -24,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -179,7 +182,6 @@ class WorkbookWriter:
         created: datetime,
         detail_limit: int,
         first_tab: str,
-        charts: bool = True,
         scratch: Path | None = None,
     ) -> None:
         import xlsxwriter
@@ -207,11 +209,9 @@ class WorkbookWriter:
         self.first_name = _tab_name(first_tab, lang, self.used)
         self.first_ws = self.book.add_worksheet(self.first_name)
         # The charts come right after the first (summary) sheet; drawn by `close`.
-        self.charts_ws = None
-        if charts:
-            self.charts_ws = self.book.add_worksheet(
-                _BAD_NAME.sub("_", label("title.charts", lang))[:31]
-            )
+        self.charts_ws = self.book.add_worksheet(
+            _BAD_NAME.sub("_", label("title.charts", lang))[:31]
+        )
         self.placed: list[tuple[Chart, str, BookSheet, int]] = []  # chart, tab, sheet, header row
 
     def discard(self) -> None:
@@ -242,39 +242,13 @@ class WorkbookWriter:
         """Write the first sheet (its charts before the others') and the charts; save."""
         first_charts = self._write(self.first_ws, self.first_name, first)
         self.placed[:0] = first_charts
-        if self.charts_ws is not None:
-            if self.placed:
-                _write_charts(
-                    self.book, self.charts_ws, self.placed, self.lang, self.formats, self.title
-                )
-            else:
-                self.charts_ws.hide()  # reserved, but no sheet had a chart
+        if self.placed:
+            _write_charts(
+                self.book, self.charts_ws, self.placed, self.lang, self.formats, self.title
+            )
+        else:
+            self.charts_ws.hide()  # reserved, but no sheet had a chart
         self.book.close()
-
-
-def write_workbook(
-    target: Path,
-    sheets: Sequence[BookSheet],
-    lang: str,
-    *,
-    title: str,
-    created: datetime,
-    detail_limit: int,
-) -> None:
-    """Write the workbook of `sheets` (the first is the summary) to `target` at once."""
-    first, *rest = sheets
-    writer = WorkbookWriter(
-        target,
-        lang,
-        title=title,
-        created=created,
-        detail_limit=detail_limit,
-        first_tab=_tab_key(first),
-        charts=any(s.charts and s.moved_to is None for s in sheets),
-    )
-    for book_sheet in rest:
-        writer.add(book_sheet)
-    writer.close(first)
 
 
 def _write_sheet(
