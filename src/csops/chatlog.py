@@ -16,7 +16,7 @@ factorized, and the runs, not the messages, are sorted (`order_runs`).
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,11 +188,12 @@ def _distinct_dtype(categories: pd.Index) -> pd.CategoricalDtype:
     values): pandas' public constructor checks that again, a quarter of a second for a
     million buyer nicks. Its fast path is private, so the public one stands in when a
     pandas release drops it."""
-    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
-    if fast is None:
+    try:
+        dtype = pd.CategoricalDtype._from_fastpath(categories, False)  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):
         return pd.CategoricalDtype(categories)
-    dtype = fast(categories, False)
-    assert isinstance(dtype, pd.CategoricalDtype)
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return pd.CategoricalDtype(categories)
     return dtype
 
 
@@ -284,6 +285,29 @@ def _sender_receiver(
     return account, buyer, ~sender_staff
 
 
+def _factorized_runs(
+    account: pd.Series, buyer: pd.Series, n: int
+) -> tuple[np.ndarray, tuple[np.ndarray, pd.Index], tuple[np.ndarray, pd.Index]]:
+    """The first rows of the runs of one account and buyer, and the codes and distinct
+    values of the account and the buyer of each run: only the runs' first cells are
+    factorized (accounts and buyers side by side: pyarrow leaves the GIL)."""
+    account_text, buyer_text = _text(account), _text(buyer)
+    firsts: list[pd.Series | pa.Array | pa.ChunkedArray] = [account, buyer]
+    heads = np.arange(n)
+    if account_text is not None and buyer_text is not None and n:
+        runs = run_heads([account_text, buyer_text])
+        # A log in time order interleaves conversations: runs are then about as many as
+        # the messages, and taking their first cells would only copy the columns.
+        if len(runs) <= n // 2:
+            heads = runs
+            take = pa.array(heads)
+            firsts = [account_text.take(take), buyer_text.take(take)]
+    accounts, buyers = map_columns(
+        lambda job: job[0](job[1]), [(_sorted_codes, firsts[0]), (_factorize, firsts[1])], n
+    )
+    return heads, accounts, buyers
+
+
 def _finished(value: np.ndarray) -> Future[np.ndarray]:
     future: Future[np.ndarray] = Future()
     future.set_result(value)
@@ -318,22 +342,10 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
         direction = _finished(sides)
         account_header = buyer_header = "发送人/接收人"
 
-    # The runs of messages of one account and buyer: only their first cells are factorized
-    # (accounts and buyers side by side: pyarrow leaves the GIL) and only runs are sorted.
-    account_text, buyer_text = _text(account), _text(buyer)
-    firsts: list[pd.Series | pa.Array | pa.ChunkedArray] = [account, buyer]
-    heads = np.arange(n)
-    if account_text is not None and buyer_text is not None and n:
-        runs = run_heads([account_text, buyer_text])
-        # A log in time order interleaves conversations: runs are then about as many as
-        # the messages, and taking their first cells would only copy the columns.
-        if len(runs) <= n // 2:
-            heads = runs
-            take = pa.array(heads)
-            firsts = [account_text.take(take), buyer_text.take(take)]
-    (account_run, accounts), (buyer_run, buyers) = map_columns(
-        lambda job: job[0](job[1]), [(_sorted_codes, firsts[0]), (_factorize, firsts[1])], n
-    )
+    try:
+        heads, (account_run, accounts), (buyer_run, buyers) = _factorized_runs(account, buyer, n)
+    finally:
+        wait([direction])  # no thread outlives the call, whatever happens
     from_buyer = direction.result()  # an unknown direction word is reported first
     _require_present(frame, account, account_header, "staff account")
     _require_present(frame, buyer, buyer_header, "buyer")

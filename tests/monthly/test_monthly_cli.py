@@ -185,6 +185,13 @@ def test_charts_on_the_charts_sheet(month_out: Path) -> None:
     assert "月度汇总!$B$10:$B$12" in xml[0] and "月度汇总!$D$10:$D$12" in xml[0]
     assert "月度汇总!$G$10:$G$12" in xml[1]
     assert xml[2].count("<c:ser>") == 2
+    # Each chart carries its values (what a preview without a spreadsheet engine shows),
+    # though the other sheets are written in constant-memory mode.
+    doc = json.loads((month_out / "csops-2026-10.json").read_text(encoding="utf-8"))
+    staff = len(doc["score"]["staff"])
+    assert all(f'<c:ptCount val="{staff}"/>' in x for x in xml[:2])
+    scores = re.findall(r"<c:v>([^<]+)</c:v>", xml[0].split("<c:val>")[1])
+    assert [float(v) for v in scores] == [float(s["score"]) for s in doc["score"]["staff"]]
 
 
 def test_json_sections_are_the_commands_documents(month_out: Path) -> None:

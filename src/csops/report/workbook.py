@@ -208,6 +208,11 @@ class WorkbookWriter:
         self.used: set[str] = set()
         self.first_name = _tab_name(first_tab, lang, self.used)
         self.first_ws = self.book.add_worksheet(self.first_name)
+        # The charts draw on the first sheet; XlsxWriter stores a chart's values with it
+        # (what previews without a spreadsheet engine show) only from a sheet that keeps
+        # its cells, so that small sheet is not in constant-memory mode. XlsxWriter has no
+        # public switch per sheet: a test checks the values are there.
+        self.first_ws.constant_memory = False
         # The charts come right after the first (summary) sheet; drawn by `close`.
         self.charts_ws = self.book.add_worksheet(
             _BAD_NAME.sub("_", label("title.charts", lang))[:31]
