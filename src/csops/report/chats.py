@@ -118,7 +118,7 @@ def waits_sheet(key: str, waits: pd.DataFrame) -> Sheet:
     columns = [Column(f"chats.{c}", WAIT_TYPES.get(c, "text")) for c in waits.columns]
     # Two styles over millions of rows: a categorical, not a string per row.
     never = waits["reply_at"].isna().to_numpy().astype(np.int8)
-    styles = pd.Series(pd.Categorical.from_codes(never, categories=["", "red"]))
+    styles = pd.Series(pd.Categorical.from_codes(never, categories=pd.Index(["", "red"])))
     return Sheet(key, table, columns, styles)
 
 
