@@ -179,7 +179,7 @@ def order_runs(heads: np.ndarray, major: np.ndarray, minor: np.ndarray) -> RunOr
 def stable_order(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
     """`np.lexsort((minor, major))` for non-negative int64 `major` and int64 `minor` (one
     each per row): `order_runs` over the runs of equal `major`."""
-    heads = np.flatnonzero(_changes(major))
+    heads = np.flatnonzero(changes(major))
     return order_runs(heads, major[heads], minor).order
 
 
@@ -206,9 +206,14 @@ def _code_type(codes: np.ndarray, categories: pd.Index) -> np.ndarray:
     return codes.astype(np.int64, copy=False)
 
 
-def _changes(values: np.ndarray) -> np.ndarray:
-    out = np.ones(len(values), dtype=bool)
-    out[1:] = values[1:] != values[:-1]
+def changes(*keys: np.ndarray) -> np.ndarray:
+    """True where any key differs from the previous row (and at row 0)."""
+    n = len(keys[0])
+    out = np.zeros(n, dtype=bool)
+    if n:
+        out[0] = True
+        for key in keys:
+            out[1:] |= key[1:] != key[:-1]
     return out
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.chatlog import normalize_messages, positions_in
+from csops.chatlog import changes, normalize_messages, positions_in
 from csops.ingest.discover import Inputs
 from csops.ingest.parallel import background
 from csops.money import fen_to_yuan, round_fen
@@ -148,17 +148,6 @@ def _shift_flags(values: np.ndarray, first: bool) -> np.ndarray:
     return out
 
 
-def _changes(*keys: np.ndarray) -> np.ndarray:
-    """True where any key differs from the previous row (and at row 0)."""
-    n = len(keys[0])
-    out = np.zeros(n, dtype=bool)
-    if n:
-        out[0] = True
-        for key in keys:
-            out[1:] |= key[1:] != key[:-1]
-    return out
-
-
 def _clock_start(times: np.ndarray, hours: ServiceHours) -> np.ndarray:
     """When the clock of a wait starting at `times` (ns) starts: the time itself inside
     service hours, else the next opening (later that day or the next day)."""
@@ -230,8 +219,8 @@ def chat_kpis(
     in_month = (t >= m0) & (t < m1)
 
     # ---- streams, and conversations (account, buyer, day)
-    new_stream = _changes(acc, buy)
-    new_conv = new_stream | _changes(day)
+    new_stream = changes(acc, buy)
+    new_conv = new_stream | changes(day)
     conv_id = np.cumsum(new_conv, dtype=np.int64)
     conv_id -= 1
     conv_first = np.flatnonzero(new_conv)
@@ -278,7 +267,7 @@ def chat_kpis(
     slow = ~answered | (response > rules.unanswered_s)
 
     w_conv = conv_id[ws]
-    first_wait = _changes(w_conv)  # the first wait that started in its conversation
+    first_wait = changes(w_conv)  # the first wait that started in its conversation
 
     def per_acc(mask: np.ndarray, accs: np.ndarray, weights: np.ndarray | None = None) -> Any:
         return np.bincount(
@@ -537,7 +526,7 @@ def _inquiries(
     # The chat time of a conversation: its first buyer message.
     bpos = np.flatnonzero(fb)
     bconv = convs.conv_id[bpos]
-    firstb = _changes(bconv)
+    firstb = changes(bconv)
     chat_s = np.zeros(len(convs.account), dtype=np.int64)
     chat_s[bconv[firstb]] = t[bpos[firstb]] // NS
     conv = np.flatnonzero(convs.asked)

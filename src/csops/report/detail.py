@@ -247,9 +247,8 @@ def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:
         lines = lines.combine_chunks()
     if len(lines) == 0:
         return memoryview(b"")
-    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
-    offsets = np.frombuffer(lines.buffers()[1], dtype=width)[lines.offset :]
-    return memoryview(lines.buffers()[2])[offsets[0] : offsets[len(lines)]]
+    offsets, data = _text_buffers(lines)
+    return data[offsets[0] : offsets[-1]].data  # a view of the bytes, no copy
 
 
 def write_detail_csv(sheet: Sheet, lang: str, target: Path) -> None:
