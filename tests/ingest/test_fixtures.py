@@ -83,3 +83,23 @@ def test_chat_text_is_read_only_when_asked(rules: RuleSet, tmp_path: Path) -> No
     assert "text" not in Inputs.scan(rules, tmp_path).load(["chats"]).frame("chats")
     lazy = Inputs.scan(rules, tmp_path).load(["chats"], lazy=True).frame("chats")
     assert lazy["text"].tolist() == ["在吗？这个有货吗", "亲，在的，有货哦"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first_name"),
+    [
+        # Comma-separated, with more tabs inside names than commas in the file (hypothesis
+        # found a roster like this read as tab-separated): still commas.
+        ("工号,姓名\n1000,小\t\t美\n1001,阿\t\t杰\n", ("小", "美")),
+        # Tab-separated, with commas inside one name: still tabs.
+        ("工号\t姓名\n1000\t小美,,, 客服\n1001\t阿杰\n", ("小美,,,", "客服")),
+    ],
+)
+def test_the_delimiter_is_the_one_on_every_line(
+    rules: RuleSet, tmp_path: Path, text: str, first_name: tuple[str, str]
+) -> None:
+    (tmp_path / "roster.csv").write_text(text, encoding="utf-8")
+    frame = Inputs.scan(rules, tmp_path).load(["roster"]).frame("roster")
+    assert frame["staff_id"].tolist() == ["1000", "1001"]
+    name = frame["name"].iloc[0]
+    assert name.startswith(first_name[0]) and name.endswith(first_name[1])
