@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
+import pytest
 
+from csops.report import workbook
 from csops.report.output import Column, Sheet
 from csops.report.workbook import BookSheet, Chart, WorkbookWriter
 
@@ -58,3 +61,131 @@ def test_the_reserved_charts_sheet_is_hidden_when_nothing_has_a_chart(tmp_path: 
     book = openpyxl.load_workbook(path)
     assert book["Charts"].sheet_state == "hidden"
     assert book.active.title == "Monthly summary"
+
+
+# ------------------------------------------------------------ the rows' XML, written directly
+
+_TEXTS = [
+    "王小明", "a & b < c > d", "  leading", "trailing ", "_x0041_ literal", "bell\x07here",
+    "line\nbreak", "=HYPERLINK(\"x\")", "", "宽" * 40, "word " * 30, "\ufffe",
+]  # fmt: skip
+
+
+_READ_AS_WRITTEN = {t for t in _TEXTS if t and "_x" not in t and t.isprintable()} | {"line\nbreak"}
+
+
+def _mixed_sheet(rows: int, seed: int) -> BookSheet:
+    """Every kind of cell the report sheets hold: text (CJK, XML specials, control
+    characters, long text that wraps), numbers as int/float/Decimal/numpy, missing values,
+    booleans, datetimes and dates, categoricals, and row styles."""
+    import random
+    from decimal import Decimal
+
+    rnd = random.Random(seed)
+
+    def pick(options: list[object]) -> list[object]:
+        return [rnd.choice(options) for _ in range(rows)]
+
+    frame = pd.DataFrame(
+        {
+            "name": pick(list(_TEXTS) + [None]),
+            "staff": pd.Categorical(pick(["张三", "李四", None])),
+            "amount": pick([Decimal("12.30"), Decimal("-0.01"), None, Decimal("1234567.89")]),
+            "count": pd.array(pick([0, 7, None, 2**40]), dtype="Int64"),
+            "rate": pick([0.125, float("nan"), 1 / 3, float("inf")]),
+            "flag": pick([True, False, None]),
+            "at": pd.to_datetime(pick(["2026-10-01 09:30:15", None, "2026-10-31 23:59:59"])),
+            "day": pick([datetime(2026, 10, 5).date(), None]),
+            "other": pick([("tuple", 1), 3, "x"]),
+        }
+    )
+    columns = [
+        Column("name"), Column("staff"), Column("amount", "money"), Column("count", "int"),
+        Column("rate", "rate"), Column("flag"), Column("at", "datetime"), Column("day", "date"),
+        Column("other"), Column("absent", "int"),
+    ]  # fmt: skip
+    styles = pd.Series(pick([None, "red", "bold", "dim", "green"]))
+    return BookSheet(
+        Sheet("title.scores", frame, columns, styles), notes=["a note"], freeze_columns=1
+    )
+
+
+def _book_parts(path: Path, sheets: list[BookSheet], scratch: Path) -> dict[str, bytes]:
+    import zipfile
+
+    writer = WorkbookWriter(
+        path,
+        "zh",
+        title="2026-10",
+        created=datetime(2026, 11, 1),
+        detail_limit=50_000,
+        first_tab="title.summary",
+        scratch=scratch,
+    )
+    for sheet in sheets:
+        writer.add(sheet)
+    writer.close(_sheet("title.summary", 2))
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_rows_written_as_xml_are_what_xlsxwriter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bytes, but for the style numbers: XlsxWriter numbers a format when it
+    writes the row, and holds a sheet's last row until the file closes, after the summary
+    sheet's; the styles themselves are compared cell by cell."""
+    import re
+
+    sheets = [_mixed_sheet(300, seed) for seed in (1, 2)] + [_sheet("title.scores", 5)]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    direct = _book_parts(tmp_path / "direct.xlsx", sheets, tmp_path / "a")
+    monkeypatch.setattr(workbook, "_write_rows_xml", workbook._write_rows)  # cell by cell
+    by_cell = _book_parts(tmp_path / "by_cell.xlsx", sheets, tmp_path / "b")
+    assert direct.keys() == by_cell.keys()
+    for name in direct:
+        if name.startswith("xl/worksheets/sheet"):
+            unstyled = [re.sub(rb' s="\d+"', b"", x[name]) for x in (direct, by_cell)]
+            assert unstyled[0] == unstyled[1], name
+        elif name != "xl/styles.xml":
+            assert direct[name] == by_cell[name], name
+    sheet3 = direct["xl/worksheets/sheet3.xml"].decode()
+    assert 'customHeight="1"' in sheet3  # long text made some rows taller
+    assert "_x005F_x0041_ literal" in sheet3 and "bell_x0007_here" in sheet3
+    assert "a &amp; b &lt; c &gt; d" in sheet3
+    books = [openpyxl.load_workbook(tmp_path / f) for f in ("direct.xlsx", "by_cell.xlsx")]
+    for a, b in zip(books[0].worksheets, books[1].worksheets, strict=True):
+        for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                assert _look(x) == _look(y), x.coordinate
+
+
+def _look(cell: Any) -> tuple[Any, ...]:
+    return (
+        cell.value, cell.number_format, cell.fill.fgColor.rgb, cell.font.b, cell.font.color,
+        cell.alignment.wrap_text, cell.alignment.vertical, cell.border.left.style,
+    )  # fmt: skip
+
+
+def test_rows_written_as_xml_read_back(tmp_path: Path) -> None:
+    sheet = _mixed_sheet(40, 3)
+    (tmp_path / "s").mkdir()
+    _book_parts(tmp_path / "book.xlsx", [sheet], tmp_path / "s")
+    ws = openpyxl.load_workbook(tmp_path / "book.xlsx")[_tab_name_of(sheet)]
+    frame = sheet.sheet.frame
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "姓名")
+    assert {frame["name"][i] for i in range(len(frame))} & _READ_AS_WRITTEN
+    for i in range(len(frame)):
+        name = frame["name"][i]
+        if name in _READ_AS_WRITTEN:  # openpyxl leaves the _xHHHH_ escapes as they are
+            assert ws.cell(header + 1 + i, 1).value == name
+        at = frame["at"][i]
+        assert ws.cell(header + 1 + i, 7).value == (None if pd.isna(at) else at.to_pydatetime())
+        assert ws.cell(header + 1 + i, 3).number_format == "#,##0.00"
+
+
+def _tab_name_of(sheet: BookSheet) -> str:
+    from csops.report.labels import label
+
+    return label(sheet.tab or sheet.sheet.key, "zh")
