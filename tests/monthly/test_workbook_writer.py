@@ -21,14 +21,15 @@ def _sheet(key: str, rows: int, charts: list[Chart] | None = None) -> BookSheet:
     return BookSheet(Sheet(key, frame, [Column("name"), Column("v", "int")]), charts=charts or [])
 
 
-def _writer(path: Path) -> WorkbookWriter:
+def _writer(path: Path, lang: str = "en", scratch: Path | None = None) -> WorkbookWriter:
     return WorkbookWriter(
         path,
-        "en",
+        lang,
         title="2026-10",
         created=datetime(2026, 11, 1),
         detail_limit=50_000,
         first_tab="title.summary",
+        scratch=scratch,
     )
 
 
@@ -113,15 +114,7 @@ def _mixed_sheet(rows: int, seed: int) -> BookSheet:
 def _book_parts(path: Path, sheets: list[BookSheet], scratch: Path) -> dict[str, bytes]:
     import zipfile
 
-    writer = WorkbookWriter(
-        path,
-        "zh",
-        title="2026-10",
-        created=datetime(2026, 11, 1),
-        detail_limit=50_000,
-        first_tab="title.summary",
-        scratch=scratch,
-    )
+    writer = _writer(path, "zh", scratch)
     for sheet in sheets:
         writer.add(sheet)
     writer.close(_sheet("title.summary", 2))
