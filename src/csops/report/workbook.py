@@ -36,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csops.report.labels import label
@@ -366,14 +367,14 @@ def _data_width(values: pd.Series, type_: ColumnType) -> int:
 
 def _column_plan(
     book_sheet: BookSheet, formats: _Formats, widths: list[int], styles: list[str | None]
-) -> list[tuple[list[Any], dict[str | None, Any], float | None]]:
-    """Per column: its values, its format per row style, the width its text wraps at."""
+) -> list[tuple[pd.Series | None, dict[str | None, Any], float | None]]:
+    """Per column: its values (None: not in the frame), its format per row style, the
+    width its text wraps at."""
     sheet = book_sheet.sheet
     frame = sheet.frame
-    n = len(frame)
     plan = []
     for j, col in enumerate(sheet.columns):
-        values = frame[col.key].tolist() if col.key in frame else [None] * n
+        values = frame[col.key] if col.key in frame else None
         num_format = book_sheet.formats.get(col.key) or NUMBER_FORMATS.get(col.type)
         wrap = col.type == "text" and widths[j] >= MAX_WIDTH
         by_style = {s: formats.get(num_format, s or None, wrap) for s in styles}
@@ -422,12 +423,13 @@ def _write_rows(
     n = len(frame)
     styles = [None] * n if book_sheet.sheet.styles is None else list(book_sheet.sheet.styles)
     plan = _column_plan(book_sheet, formats, widths, list(dict.fromkeys(styles)))
+    listed = [[None] * n if values is None else values.tolist() for values, _, _ in plan]
     for i in range(n):
         row = first + i
         style = styles[i]
         lines = 1  # text lines of the row (long text wraps; the row is made taller)
-        for j, (values, by_style, wrap_at) in enumerate(plan):
-            kind, value = _cell(values[i])
+        for j, (_, by_style, wrap_at) in enumerate(plan):
+            kind, value = _cell(listed[j][i])
             fmt = by_style[style]
             if kind == "blank":
                 ws.write_blank(row, j, None, fmt)
@@ -468,6 +470,70 @@ def _inline_string(text: str) -> str:
     return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+def _number_bodies(numbers: np.ndarray) -> list[str]:
+    return [f"><v>{x:.16G}</v></c>" if math.isfinite(x) else "/>" for x in numbers.tolist()]
+
+
+def _generic_bodies(values: list[Any], ws: Any) -> tuple[list[str], list[str | None]]:
+    """Cell by cell (`_cell`): each body, and the text of each string cell."""
+    strings: dict[str, str] = {}
+    bodies: list[str] = []
+    texts: list[str | None] = []
+    for raw in values:
+        kind, value = ("string", raw) if type(raw) is str else _cell(raw)
+        text = None
+        if kind == "string":
+            text = value
+            body = strings.get(value)
+            if body is None:
+                body = strings[value] = _inline_string(value)
+        elif kind == "number":
+            body = f"><v>{value:.16G}</v></c>"
+        elif kind == "blank":
+            body = "/>"
+        elif kind == "bool":
+            body = f' t="b"><v>{int(value)}</v></c>'
+        else:
+            body = f"><v>{ws._convert_date_time(value):.16G}</v></c>"
+        bodies.append(body)
+        texts.append(text)
+    return bodies, texts
+
+
+_EXCEL_EPOCH = np.datetime64("1899-12-31", "us")
+_DAY_US = 86_400_000_000
+_FIRST_PLAIN_DAY = np.datetime64("1900-03-01", "us")  # before it Excel's 1900 quirks apply
+
+
+def _cell_bodies(
+    values: pd.Series | None, n: int, ws: Any
+) -> tuple[list[str], list[str | None] | None]:
+    """Each row's cell XML after its reference and style, and the text of each string
+    cell (None: the column holds no text). A column of numbers or of datetimes is made
+    whole-column, with XlsxWriter's arithmetic (a test compares the bytes); categories
+    once each; anything else cell by cell."""
+    if values is None:
+        return ["/>"] * n, None
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        bodies, texts = _generic_bodies([*dtype.categories.tolist(), None], ws)
+        codes = values.cat.codes.tolist()  # -1 (missing) takes the last: the None
+        return [bodies[c] for c in codes], [texts[c] for c in codes]
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return _number_bodies(values.to_numpy(dtype="float64", na_value=np.nan)), None
+    if pd.api.types.is_datetime64_dtype(dtype):
+        stamps = values.to_numpy(dtype="datetime64[us]")  # to_pydatetime's microseconds
+        present = ~np.isnat(stamps)
+        if not present.any() or stamps[present].min() >= _FIRST_PLAIN_DAY:
+            delta = (np.where(present, stamps, _FIRST_PLAIN_DAY) - _EXCEL_EPOCH).astype(np.int64)
+            days, rest = np.divmod(delta, _DAY_US)
+            seconds, micros = np.divmod(rest, 1_000_000)
+            serial = days + (seconds.astype(np.float64) + micros / 1e6) / 86_400
+            serial += 1  # Excel's 29 February 1900
+            return _number_bodies(np.where(present, serial, np.nan)), None
+    return _generic_bodies(values.tolist(), ws)
+
+
 def _write_rows_xml(
     ws: Any, book_sheet: BookSheet, first: int, formats: _Formats, widths: list[int]
 ) -> None:
@@ -497,28 +563,19 @@ def _write_rows_xml(
     cells: list[list[str]] = []  # per column: each row's cell XML after `<c r="A1"`
     lines = [1] * n  # text lines of each row (long text wraps; the row is made taller)
     for j, (values, _, wrap_at) in enumerate(plan):
+        bodies, texts = _cell_bodies(values, n, ws)
         column_xf = xf[j]
-        texts: dict[str, str] = {}
-        out = []
-        for i, raw in enumerate(values):
-            kind, value = _cell(raw)
-            s = column_xf[styles[i]]
-            if kind == "string":
-                body = texts.get(value)
-                if body is None:
-                    body = texts[value] = _inline_string(value)
-                out.append(s + body)
-                if wrap_at:
-                    lines[i] = max(lines[i], math.ceil(display_width(value) / wrap_at))
-            elif kind == "number":
-                out.append(f"{s}><v>{value:.16G}</v></c>")
-            elif kind == "blank":
-                out.append(s + "/>")
-            elif kind == "bool":
-                out.append(f'{s} t="b"><v>{int(value)}</v></c>')
-            else:
-                out.append(f"{s}><v>{ws._convert_date_time(value):.16G}</v></c>")
-        cells.append(out)
+        if len(order) == 1:
+            style_attr = column_xf[order[0]]
+            cells.append([style_attr + body for body in bodies])
+        else:
+            cells.append(
+                [column_xf[style] + body for style, body in zip(styles, bodies, strict=True)]
+            )
+        if wrap_at and texts is not None:
+            for i, text in enumerate(texts):
+                if text is not None:
+                    lines[i] = max(lines[i], math.ceil(display_width(text) / wrap_at))
     chunk = []
     for i in range(n):
         r = str(first + i + 1)
