@@ -97,13 +97,21 @@ def _mixed_sheet(rows: int, seed: int) -> BookSheet:
             "flag": pick([True, False, None]),
             "at": pd.to_datetime(pick(["2026-10-01 09:30:15", None, "2026-10-31 23:59:59"])),
             "day": pick([datetime(2026, 10, 5).date(), None]),
+            # Excel's 1900 quirks: a column reaching before 1900-03-01 goes cell by cell.
+            "early": pd.to_datetime(
+                pick(["1900-01-01 06:00:00", "1900-02-28 00:00:00", "1900-03-01 00:00:00", None])
+            ),
+            "late": pd.to_datetime(
+                pick(["1900-03-01 00:00:01.500000", "2099-12-31 23:59:59.000000", None])
+            ),
             "other": pick([("tuple", 1), 3, "x"]),
         }
     )
     columns = [
         Column("name"), Column("staff"), Column("amount", "money"), Column("count", "int"),
         Column("rate", "rate"), Column("flag"), Column("at", "datetime"), Column("day", "date"),
-        Column("other"), Column("absent", "int"),
+        Column("other"), Column("absent", "int"), Column("early", "datetime"),
+        Column("late", "datetime"),
     ]  # fmt: skip
     styles = pd.Series(pick([None, "red", "bold", "dim", "green"]))
     return BookSheet(
