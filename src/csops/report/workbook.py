@@ -202,8 +202,8 @@ class WorkbookWriter:
             options["in_memory"] = True  # no temporary files left behind by a killed run
         else:
             # Each sheet's XML is made as its rows are written (the Python work of the
-            # file, a second per 200k cells), not all at `close`; XlsxWriter keeps the
-            # rows in files in `scratch`, a folder the caller removes.
+            # file), not all at `close`; XlsxWriter keeps the rows in files in
+            # `scratch`, a folder the caller removes.
             options |= {"constant_memory": True, "tmpdir": str(scratch)}
         self.book = xlsxwriter.Workbook(str(target), options)
         self.book.set_properties({"title": title, "author": "csops", "created": created})
