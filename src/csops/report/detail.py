@@ -1,13 +1,14 @@
 """Big detail sheets as CSV beside a workbook: whole-column, the same bytes as `write_csv`.
 
 A workbook holds row-level detail only up to `settings.detail_row_limit` rows (writing
-xlsx costs about 6 s per 200k rows of a dozen columns); beyond that a sheet goes to a CSV file (UTF-8 with
-BOM, so Excel opens it) next to the workbook. `output.write_csv` formats and quotes cell
-by cell, a few seconds per million rows of a dozen columns; `write_csv_file` gives the
-same text with Arrow compute: each column formatted once (Python formatting only for each
-distinct number or Decimal, dates by `strftime` in C++), text made inert (a leading `'`
-before = + - @ tab CR), quoted as Python's csv module quotes (a cell holding a comma, a
-quote or a line feed), and the rows joined into one buffer per chunk of rows.
+xlsx costs about 6 s per 200k rows of a dozen columns); beyond that a sheet goes to a
+CSV file (UTF-8 with BOM, so Excel opens it) next to the workbook. `output.write_csv`
+formats and quotes cell by cell, a few seconds per million rows of a dozen columns;
+`write_csv_file` gives the same text with Arrow compute: each column formatted once
+(Python formatting only for each distinct number or Decimal, dates by `strftime` in
+C++), text made inert (a leading `'` before = + - @ tab CR), quoted as Python's csv
+module quotes (a cell holding a comma, a quote or a line feed), and the rows joined into
+one buffer per chunk of rows.
 """
 
 from __future__ import annotations
