@@ -457,7 +457,9 @@ _STRING_MAX = 32767  # UTF-16 units in a cell
 
 
 def _inline_string(text: str) -> str:
-    """A string cell's XML after its reference and style, as XlsxWriter writes it."""
+    """A string cell's XML after its reference and style, as XlsxWriter writes it (but a
+    text shaped like rich-string XML, `<r>…</r>`, is escaped like any other: XlsxWriter
+    would write it raw)."""
     if len(text) > _STRING_MAX // 2 and len(text.encode("utf-16-le")) // 2 > _STRING_MAX:
         text = text.encode("utf-16-le")[: 2 * _STRING_MAX].decode("utf-16-le", "ignore")
     if "_x" in text:
@@ -540,11 +542,13 @@ def _write_rows_xml(
     """The data rows of a constant-memory sheet, written as the sheet's XML directly.
 
     XlsxWriter's own path costs about 10 µs of Python a cell (a tuple per cell, then its
-    XML); this makes the same bytes (a test compares the two) at a tenth of that: the
-    `<row>`/`<c>` elements XlsxWriter would write, into the row file it keeps for the
-    sheet, after flushing the rows above (title, notes, header) through XlsxWriter. The
-    formats get their style numbers in the order XlsxWriter would give them (row by
-    row, column by column), so styles.xml is the same too.
+    XML); this makes the same bytes at a tenth of that or less: the `<row>`/`<c>`
+    elements XlsxWriter would write, into the row file it keeps for the sheet, after
+    flushing the rows above (title, notes, header) through XlsxWriter. Only the style
+    numbers may differ: the formats are numbered here row by row, column by column, as
+    XlsxWriter does, except that it numbers a sheet's last row when the file closes. A
+    test compares the two ways: the same bytes but for those numbers, and the same look
+    in every cell.
     """
     frame = book_sheet.sheet.frame
     n = len(frame)
