@@ -20,6 +20,7 @@ scoring engine reads (`waits`, `replies_within_30s`, `unanswered_10min`, …).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -83,24 +84,15 @@ _COUNTS = (
 
 
 @dataclass
-class ChatKpis:
-    month: Month
-    staff: pd.DataFrame  # one row per staff / unknown account: staff_id, name, KPIs, counts
-    total: dict[str, Any]  # shop totals: the same keys; buyers and orders counted once
-    notes: list[str]
-    waits: pd.DataFrame  # one row per wait started in the month, by start (for --explain)
-    messages: pd.DataFrame = field(repr=False)
-    has_orders: bool = True
-    has_ratings: bool = False
+class WaitLog:
+    """Every wait started in the month with what its evidence needs: the chat-log rows and
+    the staff rows its `key` refers to. Known before the inquiries and conversion are, so
+    `chat_kpis` can hand it out early (`on_waits`): the month-end run starts writing the
+    waits while they are worked out."""
 
-    def worst_waits(self, key: int, top: int) -> pd.DataFrame:
-        """The `top` longest waits of staff row `key` (never-answered first), with evidence."""
-        waits = self.waits[self.waits["key"] == key]
-        rank = waits["response_s"].fillna(np.inf)
-        picked = waits.assign(_rank=rank).sort_values(
-            ["_rank", "start"], ascending=[False, True], kind="stable"
-        )
-        return self.wait_rows(picked.head(top))
+    waits: pd.DataFrame  # one row per wait started in the month, by start
+    staff: pd.DataFrame  # row `key` of the waits: staff_id, name (or the unknown account)
+    messages: pd.DataFrame = field(repr=False)
 
     def wait_rows(self, picked: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
         """Some rows of `waits` with their chat-log evidence: account, buyer, when the wait
@@ -113,30 +105,58 @@ class ChatKpis:
         safe_end = np.where(answered, end, 0)
 
         def at(column: str, index: np.ndarray) -> pd.Series:
-            # Take the few rows first: never turn a 10M-row column into an array.
-            return pd.Series(msgs[column].take(index).to_numpy(), index=picked.index)
+            # The array's own take: no 10M-row column turned into an array, and no index
+            # taken beside it (millions of waits: a second per run, measured).
+            return pd.Series(msgs[column].array.take(index), index=picked.index, copy=False)
 
         def label(column: str, index: np.ndarray) -> pd.Series:
-            if text:
-                return at(column, index).astype(str)
-            return pd.Series(msgs[column].take(index).array, index=picked.index)
+            return at(column, index).astype(str) if text else at(column, index)
 
-        reply_at = at("time", safe_end).where(answered)
         return pd.DataFrame(
             {
                 "account": label("account", start),
                 "buyer": label("buyer", start),
                 "wait_start": at("time", start),
                 "clock_start": picked["clock_start"],
-                "reply_at": reply_at,
+                "reply_at": at("time", safe_end).where(answered),
                 "response_s": picked["response_s"],
                 "wait_messages": picked["buyer_messages"],
                 "start_file": label("_file", start),
                 "start_row": at("_row", start),
                 "reply_file": label("_file", safe_end).where(answered),
                 "reply_row": at("_row", safe_end).astype("Int64").where(answered),
-            }
+            },
+            copy=False,  # every column is new here
         ).reset_index(drop=True)
+
+
+@dataclass
+class ChatKpis:
+    month: Month
+    staff: pd.DataFrame  # one row per staff / unknown account: staff_id, name, KPIs, counts
+    total: dict[str, Any]  # shop totals: the same keys; buyers and orders counted once
+    notes: list[str]
+    waits: pd.DataFrame  # one row per wait started in the month, by start (for --explain)
+    messages: pd.DataFrame = field(repr=False)
+    has_orders: bool = True
+    has_ratings: bool = False
+
+    @property
+    def wait_log(self) -> WaitLog:
+        return WaitLog(self.waits, self.staff, self.messages)
+
+    def worst_waits(self, key: int, top: int) -> pd.DataFrame:
+        """The `top` longest waits of staff row `key` (never-answered first), with evidence."""
+        waits = self.waits[self.waits["key"] == key]
+        rank = waits["response_s"].fillna(np.inf)
+        picked = waits.assign(_rank=rank).sort_values(
+            ["_rank", "start"], ascending=[False, True], kind="stable"
+        )
+        return self.wait_rows(picked.head(top))
+
+    def wait_rows(self, picked: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
+        """`WaitLog.wait_rows` of these KPIs' waits."""
+        return self.wait_log.wait_rows(picked, text=text)
 
 
 def _shift_flags(values: np.ndarray, first: bool) -> np.ndarray:
@@ -203,8 +223,11 @@ def chat_kpis(
     rules: ChatRules,
     hours: ServiceHours,
     rounding: RoundingName = "half_up",
+    on_waits: Callable[[WaitLog], None] | None = None,
 ) -> ChatKpis:
-    """Every chat KPI per staff member for `month` (see the module docstring)."""
+    """Every chat KPI per staff member for `month` (see the module docstring).
+    `on_waits` is called with the month's waits as soon as they are known, before the
+    inquiries and conversion are (in the caller's thread)."""
     notes: list[str] = []
     accounts = messages["account"].cat.categories
     buyers = messages["buyer"].cat.categories
@@ -346,6 +369,20 @@ def chat_kpis(
     }
     totals = {k: v.sum() for k, v in counts.items()}
 
+    waits = pd.DataFrame(
+        {
+            "key": acc_key[w_acc[w_month]],
+            "start": ws[w_month],
+            "end": np.where(answered, end, -1)[w_month],
+            "clock_start": clock[w_month].view("datetime64[ns]"),
+            "response_s": response[w_month],
+            "buyer_messages": wait_msgs[w_month],
+        },
+        copy=False,  # every column is new here
+    )
+    if on_waits is not None:
+        on_waits(WaitLog(waits, rows, messages))  # while the inquiries thread still works
+
     # ---- inquiries and conversion (needs orders)
     sales: dict[str, np.ndarray] | None = None
     if inquiries is not None:
@@ -365,17 +402,6 @@ def chat_kpis(
     staff.insert(0, "key", np.arange(n_keys))
     total = _figures(totals, sales, n_keys, rounding)
 
-    waits = pd.DataFrame(
-        {
-            "key": acc_key[w_acc[w_month]],
-            "start": ws[w_month],
-            "end": np.where(answered, end, -1)[w_month],
-            "clock_start": clock[w_month].view("datetime64[ns]"),
-            "response_s": response[w_month],
-            "buyer_messages": wait_msgs[w_month],
-        },
-        copy=False,  # every column is new here
-    )
     return ChatKpis(
         month=month,
         staff=staff,
@@ -388,7 +414,13 @@ def chat_kpis(
     )
 
 
-def chats_month(inputs: Inputs, rules: RuleSet, month: Month) -> ChatKpis:
+def chats_month(
+    inputs: Inputs,
+    rules: RuleSet,
+    month: Month,
+    *,
+    on_waits: Callable[[WaitLog], None] | None = None,
+) -> ChatKpis:
     """`chat_kpis` on the loaded exports: the chat log and roster, and the orders when an
     orders export is among the inputs (inquiries and conversion need them)."""
     inputs.load(["roster", "chats", "orders"])
@@ -407,6 +439,7 @@ def chats_month(inputs: Inputs, rules: RuleSet, month: Month) -> ChatKpis:
         rules.get(ChatRules),
         settings.service_hours,
         settings.rounding,
+        on_waits,
     )
 
 

@@ -8,8 +8,9 @@ document, its workbook sheets and its columns of the Summary sheet; `MonthlyFile
 writes `csops-YYYY-MM.xlsx` (Summary, Charts, then every section's sheets),
 `csops-YYYY-MM.json` (`{"month", "as_of", "score", "commission", "chats", "overdue",
 "inputs", "files"}`) and, for sheets over `settings.detail_row_limit` rows, CSV files
-beside them (started in a thread as soon as their section is built). `monthly_report`
-does it all. A new section (a sheet with a chart) is one more function in `SECTIONS`.
+beside them (started in a thread as soon as their section is built; the waits as soon as
+the chat KPIs know them, before the section is). `monthly_report` does it all. A new
+section (a sheet with a chart) is one more function in `SECTIONS`.
 
 Files are staged under temporary names in the output folder and renamed into place only
 once all of them are complete, so a killed run leaves the previous report as it was.
@@ -22,6 +23,7 @@ import fcntl
 import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chats import ChatKpis, chats_month
+from csops.chats import ChatKpis, WaitLog, chats_month
 from csops.commission import CommissionResult, commission_month
 from csops.errors import EXIT_BUSY, CsopsError
 from csops.ingest.discover import Inputs
@@ -79,6 +81,9 @@ class MonthContext:
     lang: str
     ledger: Path
     results: dict[str, Any] = field(default_factory=dict)  # section key → its result
+    # Called by a section, in its thread, with a sheet it has ready before the section is
+    # built (the waits, while the chat KPIs finish): the run starts its CSV file then.
+    early_sheet: Callable[[BookSheet], None] = field(default=lambda sheet: None, repr=False)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -244,11 +249,33 @@ SUMMARY_KPIS = (
 )
 
 
+def _waits_book(log: WaitLog, ctx: MonthContext) -> BookSheet:
+    waits = waits_sheet("title.waits", all_waits(log, ctx.rules.settings.mask_buyers))
+    return BookSheet(
+        waits,
+        freeze_columns=1,
+        csv_name="waits",
+        formats={
+            "chats.wait_start": PUNCH_FORMAT,
+            "chats.clock_start": PUNCH_FORMAT,
+            "chats.reply_at": PUNCH_FORMAT,
+        },
+    )
+
+
 @independent
 def chats_section(ctx: MonthContext) -> Section:
-    kpis = chats_month(ctx.inputs, ctx.rules, ctx.month)
+    made: list[BookSheet] = []
+
+    def early(log: WaitLog) -> None:
+        # Every wait is known before the inquiries are: the waits (millions of rows, the
+        # biggest CSV file) start on their way while the chat KPIs finish.
+        made.append(_waits_book(log, ctx))
+        ctx.early_sheet(made[0])
+
+    kpis = chats_month(ctx.inputs, ctx.rules, ctx.month, on_waits=early)
     report = kpi_report(kpis, None, ctx.lang)
-    waits = waits_sheet("title.waits", all_waits(kpis, ctx.rules.settings.mask_buyers))
+    (waits,) = made  # `chat_kpis` hands the waits out once, always
     staff = kpis.staff[kpis.staff["staff_id"].notna()]
     part = pd.DataFrame({"staff_id": staff["staff_id"], "name": staff["name"]})
     for key, _ in SUMMARY_KPIS:
@@ -262,16 +289,7 @@ def chats_section(ctx: MonthContext) -> Section:
             BookSheet(
                 report.sheets[0], tab="monthly.tab.chats", notes=report.notes, freeze_columns=2
             ),
-            BookSheet(
-                waits,
-                freeze_columns=1,
-                csv_name="waits",
-                formats={
-                    "chats.wait_start": PUNCH_FORMAT,
-                    "chats.clock_start": PUNCH_FORMAT,
-                    "chats.reply_at": PUNCH_FORMAT,
-                },
-            ),
+            waits,
         ],
         result=kpis,
         summary=SummaryPart(
@@ -452,9 +470,11 @@ def run_monthly(
     encoding: str | None = None,
     sections: Sequence[SectionBuilder] = SECTIONS,
     on_section: Callable[[Section], None] | None = None,
+    early_sheet: Callable[[BookSheet], None] | None = None,
 ) -> MonthlyRun:
     """Read the exports once (the folder `data`, plus `files` per kind) and compute every
-    section; `on_section` is called with each as soon as it is built."""
+    section; `on_section` is called with each as soon as it is built, `early_sheet` (from
+    the section's thread) with a sheet a section has ready before it is built."""
     inputs = Inputs.scan(rules, data, files, encoding)
     inputs.load(list(KINDS))
     # Other exports in the folder (a schedule) are only described on the data-quality
@@ -463,6 +483,8 @@ def run_monthly(
     if others:
         inputs.load(others, strict=False)
     ctx = MonthContext(inputs, rules, month, lang, ledger)
+    if early_sheet is not None:
+        ctx.early_sheet = early_sheet
     built = []
     # Sections are used in their order (results, on_section, sheets); the independent
     # ones are started first, in a thread, and joined at their place.
@@ -508,6 +530,7 @@ class MonthlyFiles:
         self.added: list[Section] = []
         self._stack = ExitStack()
         self._pool = ThreadPoolExecutor(max_workers=2)
+        self._lock = threading.Lock()  # `start_csv` from the sections' threads
 
     def __enter__(self) -> MonthlyFiles:
         # Entered first, renamed last: the workbook appears once everything else is there.
@@ -531,17 +554,25 @@ class MonthlyFiles:
             self._book.discard()
         self._stack.__exit__(*exc)
 
-    def add(self, section: Section) -> None:
-        """The section's row-level sheets over the limit as CSV (in the background), then
-        its sheets in the workbook."""
-        for book_sheet in section.sheets:
-            if book_sheet.csv_name is None or book_sheet.rows <= self.limit:
-                continue
+    def start_csv(self, book_sheet: BookSheet) -> None:
+        """Begin writing `book_sheet` as a CSV file in the background if it is over the
+        limit and not begun yet. Called from a section's thread too (`early_sheet`)."""
+        if book_sheet.csv_name is None or book_sheet.rows <= self.limit:
+            return
+        with self._lock:
+            if book_sheet.moved_to is not None:
+                return
             target = csv_path(self.workbook, book_sheet.csv_name)
             tmp = self._stack.enter_context(atomic_path(target))
             self.pending.append(self._pool.submit(write_csv_file, book_sheet.sheet, self.lang, tmp))
             book_sheet.moved_to = target.name
             self.written[book_sheet.csv_name] = target
+
+    def add(self, section: Section) -> None:
+        """The section's row-level sheets over the limit as CSV (in the background), then
+        its sheets in the workbook."""
+        for book_sheet in section.sheets:
+            self.start_csv(book_sheet)
         for book_sheet in section.sheets:
             self._book.add(book_sheet)
         self.added.append(section)
@@ -552,19 +583,21 @@ class MonthlyFiles:
             raise RuntimeError("sections were added to the workbook out of the run's order")
         for section in run.sections[len(self.added) :]:
             self.add(section)  # sections built without `add`
+        # In the sections' order, whichever began first (the same JSON every run).
+        csv_names = [b.csv_name for s in run.sections for b in s.sheets if b.csv_name]
+        written = {name: self.written[name] for name in csv_names if name in self.written}
         files = {
             "workbook": self.workbook.name,
-            "csv": {name: path.name for name, path in self.written.items()},
+            "csv": {name: path.name for name, path in written.items()},
         }
         self._json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
         self._book.close(run.summary_sheet())
         for job in self.pending:
             job.result()
         # CSV files of an earlier run of the month that this one did not need.
-        csv_names = {b.csv_name for s in run.sections for b in s.sheets if b.csv_name}
-        for name in sorted(csv_names - set(self.written)):
+        for name in sorted(set(csv_names) - set(written)):
             csv_path(self.workbook, name).unlink(missing_ok=True)
-        return [self.workbook, self.json, *self.written.values()]
+        return [self.workbook, self.json, *written.values()]
 
 
 @contextmanager
@@ -608,6 +641,7 @@ def monthly_report(
             encoding=encoding,
             sections=sections,
             on_section=staged.add,
+            early_sheet=staged.start_csv,
         )
         paths = staged.finish(run)
     return run, paths

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import time
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
+from csops.chats import WaitLog
 from csops.rules.base import ServiceHours
 
 from .chatcases import kpis, roster, row
@@ -381,6 +383,37 @@ def test_all_waits_are_by_staff_row_then_start() -> None:
     )
     waits = result.waits
     assert waits["start"].is_monotonic_increasing  # what the stable sort relies on
-    rows = all_waits(result, mask=False)
+    rows = all_waits(result.wait_log, mask=False)
     assert rows["staff"].astype(str).tolist() == ["1001 小美"] * 2 + ["1002 阿杰"] * 3
     assert rows["start_row"].tolist() == [3, 6, 2, 8, 4]
+
+
+def test_the_waits_are_handed_out_before_the_inquiries_are_joined() -> None:
+    """`on_waits` gets every wait of the month with its staff rows while the inquiries
+    thread may still work: the same waits, rows and evidence as the finished KPIs."""
+    from csops.report.chats import all_waits
+
+    early: list[tuple[WaitLog, bool]] = []
+    result = kpis(
+        [
+            (M, "b", "2026-10-03 10:00:00", "买家"),
+            (M, "b", "2026-10-03 10:00:30", "客服"),
+            (J, "z", "2026-10-03 09:00:00", "买家"),
+            ("临时号", "q", "2026-10-03 11:00:00", "买家"),
+        ],
+        orders=[("1", "b", "2026-10-03 12:00:00", 500)],
+        on_waits=lambda log: early.append(
+            (log, threading.current_thread() is threading.main_thread())
+        ),
+    )
+    ((log, in_caller),) = early
+    assert in_caller  # in the caller's thread, not the inquiries'
+    pd.testing.assert_frame_equal(log.waits, result.waits)
+    assert log.staff["staff_id"].tolist() == result.staff["staff_id"].tolist()
+    assert log.staff["name"].tolist() == result.staff["name"].tolist()
+    pd.testing.assert_frame_equal(all_waits(log, mask=False), all_waits(result.wait_log, False))
+    assert all_waits(log, mask=False)["staff"].astype(str).tolist() == [
+        "1001 小美",
+        "1002 阿杰",
+        "临时号",
+    ]

@@ -3,6 +3,9 @@ which is safe only because no section changes the input frames."""
 
 from __future__ import annotations
 
+import io
+import json
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,13 +18,18 @@ from csops.ingest.discover import Inputs
 from csops.monthly import (
     SECTIONS,
     MonthContext,
+    MonthlyFiles,
     Section,
+    commission_section,
     independent,
     is_independent,
+    monthly_report,
     run_monthly,
 )
 from csops.period import Month
-from csops.rules import RuleSet
+from csops.report.output import write_csv
+from csops.report.workbook import BookSheet
+from csops.rules import RuleSet, load_rules
 
 from ..conftest import REPO
 
@@ -111,3 +119,62 @@ def test_an_error_in_the_independent_section_stops_the_run(rules: RuleSet, tmp_p
             ledger=tmp_path / "none.sqlite",
             sections=[lambda ctx: _section("first"), broken],
         )
+
+
+def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The waits (the biggest CSV file) start on their way as soon as the chat KPIs know
+    them; the file is begun once, and the JSON lists the CSV files in the sections' order
+    even when the waits began before the commission's orders."""
+    folder = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", folder)
+    (folder / "settings.yaml").write_text("detail_row_limit: 3\n", encoding="utf-8")
+    rules = load_rules(folder)
+    waits_begun = threading.Event()
+    calls: list[tuple[str | None, bool, bool]] = []
+    real_start = MonthlyFiles.start_csv
+
+    def start_csv(self: MonthlyFiles, book_sheet: BookSheet) -> None:
+        calls.append(
+            (
+                book_sheet.csv_name,
+                threading.current_thread() is threading.main_thread(),
+                book_sheet.moved_to is not None,
+            )
+        )
+        real_start(self, book_sheet)
+        if book_sheet.csv_name == "waits":
+            waits_begun.set()
+
+    monkeypatch.setattr(MonthlyFiles, "start_csv", start_csv)
+
+    def commission_after_the_waits(ctx: MonthContext) -> Section:
+        assert waits_begun.wait(timeout=30)  # the chats thread got there first
+        return commission_section(ctx)
+
+    out = tmp_path / "out"
+    run, paths = monthly_report(
+        rules,
+        DATA,
+        MONTH,
+        "zh",
+        out,
+        ledger=tmp_path / "none.sqlite",
+        sections=[commission_after_the_waits if b is commission_section else b for b in SECTIONS],
+    )
+    waits_calls = [c for c in calls if c[0] == "waits"]
+    # First from the chats thread, before the section was built; then from the
+    # main thread's `add`, which finds it begun.
+    assert waits_calls == [("waits", False, False), ("waits", True, True)]
+    moved = [b.csv_name for s in run.sections for b in s.sheets if b.moved_to]
+    assert moved.index("orders") < moved.index("waits")
+    doc = json.loads((out / "csops-2026-10.json").read_text(encoding="utf-8"))
+    assert list(doc["files"]["csv"]) == moved
+    assert [p.name for p in paths[2:]] == [f"csops-2026-10.{name}.csv" for name in moved]
+    # The file holds the sheet the section was built with.
+    (waits,) = [b for b in run.section("chats").sheets if b.csv_name == "waits"]
+    expected = io.StringIO()
+    write_csv(waits.sheet, "zh", expected)
+    written = (out / "csops-2026-10.waits.csv").read_text(encoding="utf-8-sig")
+    assert written == expected.getvalue() and len(waits.sheet.frame) > 3
