@@ -286,51 +286,16 @@ def chat_kpis(
     response = np.where(answered, np.maximum(t[end_c] - clock, 0) / NS, np.nan)
     w_month = in_month[ws]
     w_acc = acc[ws]
-    fast = answered & (response <= rules.fast_reply_s)
-    slow = ~answered | (response > rules.unanswered_s)
-
-    w_conv = conv_id[ws]
-    first_wait = changes(w_conv)  # the first wait that started in its conversation
 
     def per_acc(mask: np.ndarray, accs: np.ndarray, weights: np.ndarray | None = None) -> Any:
         return np.bincount(
             accs[mask], weights=None if weights is None else weights[mask], minlength=n_acc
         )
 
-    # Messages of the month per account and side: slot 2 × account + from_buyer, counted
-    # over the log less the few messages outside the month.
-    side = acc * 2
-    side += fb
-    by_side = np.bincount(side, minlength=2 * n_acc)
-    outside = ~in_month
-    if outside.any():
-        by_side -= np.bincount(side[outside], minlength=2 * n_acc)
-    counts = {
-        "conversations": per_acc(c_month, c_acc),
-        "asked_conversations": per_acc(c_month & c_buyer, c_acc),
-        "replied_conversations": per_acc(c_month & c_buyer & c_staff, c_acc),
-        "buyer_messages": by_side[1::2],
-        "staff_messages": by_side[0::2],
-        "waits": per_acc(w_month, w_acc),
-        "answered_waits": per_acc(w_month & answered, w_acc),
-        "response_s_sum": per_acc(w_month & answered, w_acc, response),
-        "first_waits_answered": per_acc(w_month & answered & first_wait, w_acc),
-        "first_response_s_sum": per_acc(w_month & answered & first_wait, w_acc, response),
-        "replies_within_30s": per_acc(w_month & fast, w_acc),
-        "unanswered_10min": per_acc(w_month & slow, w_acc),
-        "ratings": np.zeros(n_acc),
-        "satisfied_ratings": np.zeros(n_acc),
-    }
-    has_ratings = "rating" in messages and bool(messages["rating"].notna().any())
-    if has_ratings:
-        r_conv, r_good = _ratings(messages, conv_id, rules.satisfied_ratings)
-        r_month = c_month[r_conv]
-        counts["ratings"] = per_acc(r_month, c_acc[r_conv])
-        counts["satisfied_ratings"] = per_acc(r_month & r_good, c_acc[r_conv])
-
     # ---- staff rows: roster staff with a chat account or messages, then unknown accounts
+    conversations = per_acc(c_month, c_acc)
     staff_of_acc = roster.staff_for_accounts(pd.Series(accounts, dtype="str"))
-    acc_active = counts["conversations"] > 0
+    acc_active = conversations > 0
     active = roster.active_in(month)
     with_account = active[active["accounts"].notna()]["staff_id"].tolist()
     chatting = set(staff_of_acc[acc_active].dropna())
@@ -354,20 +319,7 @@ def chat_kpis(
         ],
         dtype=np.int64,
     )
-    messages_of_acc = counts["buyer_messages"] + counts["staff_messages"]
-    for account in unknown:
-        notes.append(
-            f"chat account {account} is on no roster row: its "
-            f"{int(messages_of_acc[accounts.get_loc(account)])} messages of the month are kept "
-            "under the account name; add it to the roster's 旺旺子账号 column"
-        )
     n_keys = len(rows)
-    mapped = acc_key >= 0
-    sums = {
-        k: np.bincount(acc_key[mapped], weights=v[mapped], minlength=n_keys)
-        for k, v in counts.items()
-    }
-    totals = {k: v.sum() for k, v in counts.items()}
 
     waits = pd.DataFrame(
         {
@@ -381,7 +333,60 @@ def chat_kpis(
         copy=False,  # every column is new here
     )
     if on_waits is not None:
-        on_waits(WaitLog(waits, rows, messages))  # while the inquiries thread still works
+        # Handed out before the counts below and the inquiries thread's result: the
+        # caller's work on the waits overlaps both.
+        on_waits(WaitLog(waits, rows, messages))
+
+    # ---- counts per account
+    fast = answered & (response <= rules.fast_reply_s)
+    slow = ~answered | (response > rules.unanswered_s)
+    w_conv = conv_id[ws]
+    first_wait = changes(w_conv)  # the first wait that started in its conversation
+
+    # Messages of the month per account and side: slot 2 × account + from_buyer, counted
+    # over the log less the few messages outside the month.
+    side = acc * 2
+    side += fb
+    by_side = np.bincount(side, minlength=2 * n_acc)
+    outside = ~in_month
+    if outside.any():
+        by_side -= np.bincount(side[outside], minlength=2 * n_acc)
+    counts = {
+        "conversations": conversations,
+        "asked_conversations": per_acc(c_month & c_buyer, c_acc),
+        "replied_conversations": per_acc(c_month & c_buyer & c_staff, c_acc),
+        "buyer_messages": by_side[1::2],
+        "staff_messages": by_side[0::2],
+        "waits": per_acc(w_month, w_acc),
+        "answered_waits": per_acc(w_month & answered, w_acc),
+        "response_s_sum": per_acc(w_month & answered, w_acc, response),
+        "first_waits_answered": per_acc(w_month & answered & first_wait, w_acc),
+        "first_response_s_sum": per_acc(w_month & answered & first_wait, w_acc, response),
+        "replies_within_30s": per_acc(w_month & fast, w_acc),
+        "unanswered_10min": per_acc(w_month & slow, w_acc),
+        "ratings": np.zeros(n_acc),
+        "satisfied_ratings": np.zeros(n_acc),
+    }
+    has_ratings = "rating" in messages and bool(messages["rating"].notna().any())
+    if has_ratings:
+        r_conv, r_good = _ratings(messages, conv_id, rules.satisfied_ratings)
+        r_month = c_month[r_conv]
+        counts["ratings"] = per_acc(r_month, c_acc[r_conv])
+        counts["satisfied_ratings"] = per_acc(r_month & r_good, c_acc[r_conv])
+
+    messages_of_acc = counts["buyer_messages"] + counts["staff_messages"]
+    for account in unknown:
+        notes.append(
+            f"chat account {account} is on no roster row: its "
+            f"{int(messages_of_acc[accounts.get_loc(account)])} messages of the month are kept "
+            "under the account name; add it to the roster's 旺旺子账号 column"
+        )
+    mapped = acc_key >= 0
+    sums = {
+        k: np.bincount(acc_key[mapped], weights=v[mapped], minlength=n_keys)
+        for k, v in counts.items()
+    }
+    totals = {k: v.sum() for k, v in counts.items()}
 
     # ---- inquiries and conversion (needs orders)
     sales: dict[str, np.ndarray] | None = None
