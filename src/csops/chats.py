@@ -622,7 +622,9 @@ def _sales(q: _Inquiries, acc_key: np.ndarray, n_buyers: int, n_keys: int) -> di
     def distinct_buyers(mask: np.ndarray) -> np.ndarray:
         out = np.zeros(n_keys + 1, dtype=np.int64)
         out[:n_keys] = _pairs_count(q_key[mask & mapped], q.buyer[mask & mapped], n_buy, n_keys)
-        out[n_keys] = len(_distinct(q.buyer[mask]))
+        seen = np.zeros(n_buy, dtype=bool)  # buyer codes are 0..n_buyers-1: no sort
+        seen[q.buyer[mask]] = True
+        out[n_keys] = np.count_nonzero(seen)
         return out
 
     # The orders behind paid_amount: paid in [chat, end of day) after an inquiry chat.
