@@ -178,3 +178,39 @@ def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
     write_csv(waits.sheet, "zh", expected)
     written = (out / "csops-2026-10.waits.csv").read_text(encoding="utf-8-sig")
     assert written == expected.getvalue() and len(waits.sheet.frame) > 3
+
+
+def test_a_failure_after_the_waits_csv_began_leaves_the_previous_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The waits CSV is begun inside the chats section; when that section then fails, the
+    run waits for the writer, removes its file and leaves last run's files as they were."""
+    folder = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", folder)
+    (folder / "settings.yaml").write_text("detail_row_limit: 3\n", encoding="utf-8")
+    rules = load_rules(folder)
+    out = tmp_path / "out"
+    monthly_report(rules, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert "csops-2026-10.waits.csv" in before
+
+    import csops.chats
+
+    def broken_sales(*args: Any) -> Any:
+        raise InputError("orders: broken after the waits")
+
+    monkeypatch.setattr(csops.chats, "_sales", broken_sales)
+    began: list[str] = []
+    real_start = MonthlyFiles.start_csv
+
+    def start_csv(self: MonthlyFiles, book_sheet: BookSheet) -> None:
+        began.append(str(book_sheet.csv_name))
+        real_start(self, book_sheet)
+
+    monkeypatch.setattr(MonthlyFiles, "start_csv", start_csv)
+    with pytest.raises(InputError, match="broken after the waits"):
+        monthly_report(rules, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
+    assert "waits" in began
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before  # no part file, nothing changed
+    assert [p.name for p in out.iterdir() if p.is_dir()] == []  # no scratch folder
