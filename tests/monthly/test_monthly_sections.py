@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -121,22 +122,31 @@ def test_an_error_in_the_independent_section_stops_the_run(rules: RuleSet, tmp_p
         )
 
 
-def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The waits (the biggest CSV file) start on their way as soon as the chat KPIs know
-    them; the file is begun once, and the JSON lists the CSV files in the sections' order
-    even when the waits began before the commission's orders."""
+@pytest.fixture
+def small_limit(tmp_path: Path) -> RuleSet:
+    """The shipped rules with a detail limit of 3 rows: the sample month's big sheets
+    (the waits among them) go to CSV files."""
     folder = tmp_path / "rules"
     shutil.copytree(REPO / "rules", folder)
     (folder / "settings.yaml").write_text("detail_row_limit: 3\n", encoding="utf-8")
-    rules = load_rules(folder)
-    waits_begun = threading.Event()
-    calls: list[tuple[str | None, bool, bool]] = []
+    return load_rules(folder)
+
+
+@dataclass
+class Starts:
+    """`MonthlyFiles.start_csv` calls: (csv name, from the main thread, already begun)."""
+
+    calls: list[tuple[str | None, bool, bool]] = field(default_factory=list)
+    waits_begun: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def starts(monkeypatch: pytest.MonkeyPatch) -> Starts:
+    seen = Starts()
     real_start = MonthlyFiles.start_csv
 
     def start_csv(self: MonthlyFiles, book_sheet: BookSheet) -> None:
-        calls.append(
+        seen.calls.append(
             (
                 book_sheet.csv_name,
                 threading.current_thread() is threading.main_thread(),
@@ -145,17 +155,26 @@ def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
         )
         real_start(self, book_sheet)
         if book_sheet.csv_name == "waits":
-            waits_begun.set()
+            seen.waits_begun.set()
 
     monkeypatch.setattr(MonthlyFiles, "start_csv", start_csv)
+    return seen
+
+
+def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
+    tmp_path: Path, small_limit: RuleSet, starts: Starts
+) -> None:
+    """The waits (the biggest CSV file) start on their way as soon as the chat KPIs know
+    them; the file is begun once, and the JSON lists the CSV files in the sections' order
+    even when the waits began before the commission's orders."""
 
     def commission_after_the_waits(ctx: MonthContext) -> Section:
-        assert waits_begun.wait(timeout=30)  # the chats thread got there first
+        assert starts.waits_begun.wait(timeout=30)  # the chats thread got there first
         return commission_section(ctx)
 
     out = tmp_path / "out"
     run, paths = monthly_report(
-        rules,
+        small_limit,
         DATA,
         MONTH,
         "zh",
@@ -163,7 +182,7 @@ def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
         ledger=tmp_path / "none.sqlite",
         sections=[commission_after_the_waits if b is commission_section else b for b in SECTIONS],
     )
-    waits_calls = [c for c in calls if c[0] == "waits"]
+    waits_calls = [c for c in starts.calls if c[0] == "waits"]
     # First from the chats thread, before the section was built; then from the
     # main thread's `add`, which finds it begun.
     assert waits_calls == [("waits", False, False), ("waits", True, True)]
@@ -181,16 +200,12 @@ def test_the_waits_csv_begins_in_the_chats_thread_before_the_section_is_built(
 
 
 def test_a_failure_after_the_waits_csv_began_leaves_the_previous_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_limit: RuleSet, starts: Starts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The waits CSV is begun inside the chats section; when that section then fails, the
     run waits for the writer, removes its file and leaves last run's files as they were."""
-    folder = tmp_path / "rules"
-    shutil.copytree(REPO / "rules", folder)
-    (folder / "settings.yaml").write_text("detail_row_limit: 3\n", encoding="utf-8")
-    rules = load_rules(folder)
     out = tmp_path / "out"
-    monthly_report(rules, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
+    monthly_report(small_limit, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert "csops-2026-10.waits.csv" in before
 
@@ -200,17 +215,10 @@ def test_a_failure_after_the_waits_csv_began_leaves_the_previous_report(
         raise InputError("orders: broken after the waits")
 
     monkeypatch.setattr(csops.chats, "_sales", broken_sales)
-    began: list[str] = []
-    real_start = MonthlyFiles.start_csv
-
-    def start_csv(self: MonthlyFiles, book_sheet: BookSheet) -> None:
-        began.append(str(book_sheet.csv_name))
-        real_start(self, book_sheet)
-
-    monkeypatch.setattr(MonthlyFiles, "start_csv", start_csv)
+    starts.waits_begun.clear()  # set by the run above
     with pytest.raises(InputError, match="broken after the waits"):
-        monthly_report(rules, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
-    assert "waits" in began
+        monthly_report(small_limit, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
+    assert starts.waits_begun.is_set()
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # no part file, nothing changed
     assert [p.name for p in out.iterdir() if p.is_dir()] == []  # no scratch folder
