@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import importlib
 import os
+import re
 import sys
 import threading
 import time
@@ -43,7 +44,7 @@ from csops.ingest.schemas import KINDS as ALL_KINDS
 from csops.period import Month
 from csops.report.chats import all_waits, kpi_report, waits_sheet
 from csops.report.commission import evidence_sheets, orders_sheet, summary_report
-from csops.report.detail import write_csv_file
+from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, write_csv_parts
 from csops.report.inputs import inspect_report
 from csops.report.labels import label
 from csops.report.output import Column, Sheet, atomic_path, scratch_dir, to_json
@@ -520,12 +521,21 @@ class MonthlyFiles:
     otherwise removes them; temporary files of a killed run are removed by the next
     (`atomic_path`)."""
 
-    def __init__(self, out_dir: Path, month: Month, lang: str, detail_limit: int) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        month: Month,
+        lang: str,
+        detail_limit: int,
+        file_rows: int | None = None,
+    ) -> None:
         self.workbook, self.json = output_paths(out_dir, month)
         self.month = month
         self.lang = lang
         self.limit = detail_limit
-        self.written: dict[str, Path] = {}
+        # Rows of one CSV file at most: Excel's limit, less the header.
+        self.file_rows = CSV_FILE_ROWS if file_rows is None else file_rows
+        self.written: dict[str, list[Path]] = {}
         self.pending: list[Future[None]] = []
         self.added: list[Section] = []
         self._stack = ExitStack()
@@ -555,18 +565,23 @@ class MonthlyFiles:
         self._stack.__exit__(*exc)
 
     def start_csv(self, book_sheet: BookSheet) -> None:
-        """Begin writing `book_sheet` as a CSV file in the background if it is over the
-        limit and not begun yet. Called from a section's thread too (`early_sheet`)."""
+        """Begin writing `book_sheet` as CSV in the background if it is over the limit and
+        not begun yet: one file, or several when Excel would not open it whole
+        (`part_bounds`). Called from a section's thread too (`early_sheet`)."""
         if book_sheet.csv_name is None or book_sheet.rows <= self.limit:
             return
         with self._lock:
             if book_sheet.moved_to is not None:
                 return
             target = csv_path(self.workbook, book_sheet.csv_name)
-            tmp = self._stack.enter_context(atomic_path(target))
-            self.pending.append(self._pool.submit(write_csv_file, book_sheet.sheet, self.lang, tmp))
-            book_sheet.moved_to = target.name
-            self.written[book_sheet.csv_name] = target
+            files = csv_files(book_sheet.sheet, target, self.file_rows)
+            staged = [(self._stack.enter_context(atomic_path(path)), rows) for path, rows in files]
+            # One file after the other in one job: each is formatted in threads already.
+            self.pending.append(
+                self._pool.submit(write_csv_parts, book_sheet.sheet, self.lang, staged)
+            )
+            book_sheet.moved_to = [CsvPart(path.name, *rows) for path, rows in files]
+            self.written[book_sheet.csv_name] = [path for path, _ in files]
 
     def add(self, section: Section) -> None:
         """The section's row-level sheets over the limit as CSV (in the background), then
@@ -588,16 +603,21 @@ class MonthlyFiles:
         written = {name: self.written[name] for name in csv_names if name in self.written}
         files = {
             "workbook": self.workbook.name,
-            "csv": {name: path.name for name, path in written.items()},
+            "csv": {name: [path.name for path in paths] for name, paths in written.items()},
         }
         self._json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
         self._book.close(run.summary_sheet())
         for job in self.pending:
             job.result()
-        # CSV files of an earlier run of the month that this one did not need.
-        for name in sorted(set(csv_names) - set(written)):
-            csv_path(self.workbook, name).unlink(missing_ok=True)
-        return [self.workbook, self.json, *written.values()]
+        # CSV files of an earlier run of the month that this one did not need (a sheet now
+        # in the workbook, or cut into fewer or more files).
+        keep = {path.name for paths in written.values() for path in paths}
+        for name in csv_names:
+            stale = re.compile(rf"{re.escape(self.workbook.stem)}\.{re.escape(name)}(\.\d+)?\.csv")
+            for path in self.workbook.parent.iterdir():
+                if stale.fullmatch(path.name) and path.name not in keep:
+                    path.unlink(missing_ok=True)
+        return [self.workbook, self.json, *(p for paths in written.values() for p in paths)]
 
 
 @contextmanager

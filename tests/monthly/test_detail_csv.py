@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 import csops.report.detail
-from csops.report.detail import write_detail_csv
-from csops.report.output import DANGEROUS_PREFIXES, Column, Report, Sheet, emit
+from csops.report.detail import part_bounds, write_detail_csv
+from csops.report.output import DANGEROUS_PREFIXES, Column, Report, Sheet, emit, write_csv
 
 # Cells made of the characters that matter: the dangerous prefixes, the bytes that need
 # quoting, multi-byte text and plain letters.
@@ -57,3 +57,50 @@ def _written(write: object) -> bytes:
         path = Path(folder) / "out.csv"
         write(path)  # type: ignore[operator]
         return path.read_bytes()
+
+
+# ---------------------------------------------------------------- files Excel opens whole
+
+
+def _cuts(values: list[str], most: int) -> list[tuple[int, int]]:
+    return part_bounds(pd.DataFrame({"k": values}), "k", most)
+
+
+def test_a_sheet_that_fits_goes_to_one_file() -> None:
+    assert _cuts(list("aabbc"), 5) == [(0, 5)]
+    assert _cuts([], 5) == [(0, 0)]
+
+
+def test_files_are_cut_where_the_first_column_changes() -> None:
+    """Each file holds at most `most` rows, and one value's rows stay in one file."""
+    values = list("aaabbccccdde")
+    assert _cuts(values, 5) == [(0, 5), (5, 9), (9, 12)]  # aaabb | cccc | dde
+
+
+def test_a_value_with_more_rows_than_a_file_holds_is_cut_inside() -> None:
+    assert _cuts(list("abbbbbbbc"), 3) == [(0, 1), (1, 4), (4, 7), (7, 9)]
+
+
+def test_a_categorical_first_column_is_cut_by_its_codes() -> None:
+    frame = pd.DataFrame({"k": pd.Categorical(list("xxyyyz"), categories=list("zyx"))})
+    assert part_bounds(frame, "k", 4) == [(0, 2), (2, 6)]
+
+
+def test_the_files_are_numbered_beside_the_name_and_hold_every_row_once(
+    tmp_path: Path,
+) -> None:
+    """Each file has the header and its rows, as `write_csv` writes them; together they
+    hold the sheet's rows in order."""
+    frame = pd.DataFrame({"staff": list("aaabbccccdde"), "n": range(12)})
+    sheet = Sheet("s", frame, [Column("staff"), Column("n", "int")])
+    target = tmp_path / "book.waits.csv"
+    paths = write_detail_csv(sheet, "zh", target, most=5)
+    assert [p.name for p in paths] == ["book.waits.1.csv", "book.waits.2.csv", "book.waits.3.csv"]
+    assert not target.exists()
+    whole = io.StringIO()
+    write_csv(sheet, "zh", whole)
+    header, *rows = whole.getvalue().splitlines(keepends=True)
+    texts = [p.read_text(encoding="utf-8-sig") for p in paths]
+    assert all(t.startswith(header) for t in texts)
+    assert "".join(t[len(header) :] for t in texts) == "".join(rows)
+    assert [t.count("\n") - 1 for t in texts] == [5, 4, 3]

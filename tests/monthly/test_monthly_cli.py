@@ -257,7 +257,7 @@ def test_big_detail_goes_to_csv_beside_the_workbook(tmp_path: Path) -> None:
         "csops-2026-10.xlsx",
     ]
     doc = json.loads((out / "csops-2026-10.json").read_text(encoding="utf-8"))
-    assert doc["files"]["csv"]["orders"] == "csops-2026-10.orders.csv"
+    assert doc["files"]["csv"]["orders"] == ["csops-2026-10.orders.csv"]
     book = openpyxl.load_workbook(out / "csops-2026-10.xlsx")
     orders = rows_of(book["订单归属"])
     assert orders[1][0].startswith("本表 5 行，超过 3 行的上限")

@@ -222,3 +222,63 @@ def test_a_failure_after_the_waits_csv_began_leaves_the_previous_report(
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # no part file, nothing changed
     assert [p.name for p in out.iterdir() if p.is_dir()] == []  # no scratch folder
+
+
+def test_a_sheet_longer_than_excel_opens_goes_to_numbered_files_and_replaces_the_last_runs(
+    tmp_path: Path, small_limit: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With files of at most 2,100 rows (Excel: 1,048,575), the sample's 10,274 waits of
+    8 staff members (151 to 2,016 each) go to `.waits.1.csv`, `.waits.2.csv`, …: every
+    row once, in order, no file over 2,100 rows, each staff member's waits in one file;
+    the JSON and the sheet's note name every file, the note with the staff in it. A later
+    run with one file removes the numbered ones, and the other way round."""
+    import openpyxl
+
+    import csops.monthly
+
+    out = tmp_path / "out"
+
+    def run() -> tuple[BookSheet, list[Path]]:
+        result, paths = monthly_report(
+            small_limit, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite"
+        )
+        (waits,) = [b for b in result.section("chats").sheets if b.csv_name == "waits"]
+        return waits, paths
+
+    waits, _ = run()
+    assert [p.name for p in out.glob("*.waits*.csv")] == ["csops-2026-10.waits.csv"]
+    whole = io.StringIO()
+    write_csv(waits.sheet, "zh", whole)
+    header, *rows = whole.getvalue().splitlines(keepends=True)
+
+    monkeypatch.setattr(csops.monthly, "CSV_FILE_ROWS", 2100)
+    waits, paths = run()
+    assert waits.moved_to is not None and len(waits.moved_to) >= 5
+    names = [f"csops-2026-10.waits.{i}.csv" for i in range(1, len(waits.moved_to) + 1)]
+    assert sorted(p.name for p in out.glob("*.waits*.csv")) == sorted(names)
+    assert [p.name for p in paths if ".waits" in p.name] == names
+    doc = json.loads((out / "csops-2026-10.json").read_text(encoding="utf-8"))
+    assert doc["files"]["csv"]["waits"] == names
+    texts = [(out / name).read_text(encoding="utf-8-sig") for name in names]
+    assert all(t.startswith(header) and t.count("\n") - 1 <= 2100 for t in texts)
+    assert "".join(t[len(header) :] for t in texts) == "".join(rows)
+    staff = waits.sheet.frame["chats.staff"]
+    files_of: dict[str, set[int]] = {}
+    for part_no, part in enumerate(waits.moved_to):
+        for name in set(staff.iloc[part.start : part.stop]):
+            files_of.setdefault(name, set()).add(part_no)
+    assert len(files_of) == 8 and all(len(parts) == 1 for parts in files_of.values())
+    book = openpyxl.load_workbook(out / "csops-2026-10.xlsx", read_only=True)
+    (note,) = [row[0] for row in book["等待明细"].iter_rows(min_row=2, max_row=2, values_only=True)]
+    book.close()
+    first = waits.moved_to[0]
+    assert f"{len(names)} 个文件" in note
+    assert (
+        f"{names[0]}: {first.stop - first.start:,} 行，客服 {staff.iloc[0]} 至 "
+        f"{staff.iloc[first.stop - 1]}"
+    ) in note
+    assert all(name in note for name in names)
+
+    monkeypatch.setattr(csops.monthly, "CSV_FILE_ROWS", 10**6)
+    run()
+    assert [p.name for p in out.glob("*.waits*.csv")] == ["csops-2026-10.waits.csv"]

@@ -297,10 +297,11 @@ def month_report(
         return report
     detail = orders_sheet(result, staff, lang)
     if len(detail.frame) > detail_limit:
-        path = xlsx.with_name(xlsx.stem + ".orders.csv")
-        write_detail_csv(detail, lang, path)
+        paths = write_detail_csv(detail, lang, xlsx.with_name(xlsx.stem + ".orders.csv"))
         report.notes.append(
-            label("note.commission_detail_csv", lang).format(rows=len(detail.frame), path=path)
+            label("note.commission_detail_csv", lang).format(
+                rows=len(detail.frame), path=", ".join(map(str, paths))
+            )
         )
     else:
         report.sheets.append(detail)

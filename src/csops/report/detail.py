@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,67 @@ from csops.report.output import (
 
 CHUNK_ROWS = 500_000  # rows formatted at a time (bounds the memory of the text)
 CSV_THREADS = 2  # chunks formatted at once
+# Excel shows at most 1,048,576 lines of a CSV file: the header and this many rows.
+CSV_FILE_ROWS = 1_048_575
+
+
+@dataclass(frozen=True)
+class CsvPart:
+    """Rows `start:stop` of a sheet, written to the file `name`."""
+
+    name: str
+    start: int
+    stop: int
+
+
+def part_bounds(
+    frame: pd.DataFrame, key: str | None, most: int = CSV_FILE_ROWS
+) -> list[tuple[int, int]]:
+    """The row ranges of the CSV files a sheet goes to, so that Excel opens each whole: one
+    file when the rows fit, else files of at most `most` rows, each cut where `frame[key]`
+    changes (one staff member's waits, one order's lines stay in one file) unless a single
+    value has more rows than a file holds."""
+    n = len(frame)
+    if n <= most:
+        return [(0, n)]
+    heads = _group_heads(frame[key]) if key is not None and key in frame else np.arange(n)
+    bounds = []
+    start = 0
+    while n - start > most:
+        limit = start + most
+        cut = int(heads[np.searchsorted(heads, limit, side="right") - 1])  # last head ≤ limit
+        if cut <= start:  # one value fills the file: cut inside it
+            cut = limit
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, n))
+    return bounds
+
+
+def _group_heads(values: pd.Series) -> np.ndarray:
+    """The rows whose value differs from the row before (and row 0)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+    else:
+        codes = pd.factorize(values)[0]  # missing values: one code, -1
+    heads = np.ones(len(codes), dtype=bool)
+    heads[1:] = codes[1:] != codes[:-1]
+    return np.flatnonzero(heads)
+
+
+def csv_files(
+    sheet: Sheet, target: Path, most: int = CSV_FILE_ROWS
+) -> list[tuple[Path, tuple[int, int]]]:
+    """The files `sheet` goes to as CSV, with their rows: `target` when it fits in one,
+    else `<stem>.1.csv`, `<stem>.2.csv`, … cut by `part_bounds` at its first column."""
+    key = sheet.columns[0].key if sheet.columns else None
+    bounds = part_bounds(sheet.frame, key, most)
+    if len(bounds) == 1:
+        return [(target, bounds[0])]
+    return [
+        (target.with_name(f"{target.stem}.{i}{target.suffix}"), rows)
+        for i, rows in enumerate(bounds, 1)
+    ]
 
 
 def _text_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -207,11 +269,13 @@ def _column(frame: pd.DataFrame, column: Column) -> pd.Series:
     return pd.Series("", index=frame.index, dtype=object)
 
 
-def write_csv_file(sheet: Sheet, lang: str, path: Path) -> None:
-    """`sheet` as a CSV file (UTF-8 with BOM) at `path`: the bytes `output.write_csv`
-    would write. Chunks of rows are formatted in threads (Arrow and numpy leave the GIL)
-    and written in order."""
-    frame = sheet.frame
+def write_csv_file(
+    sheet: Sheet, lang: str, path: Path, rows: tuple[int, int] | None = None
+) -> None:
+    """`sheet` (its rows `start:stop` with `rows`) as a CSV file (UTF-8 with BOM) at
+    `path`: the bytes `output.write_csv` would write. Chunks of rows are formatted in
+    threads (Arrow and numpy leave the GIL) and written in order."""
+    frame = sheet.frame if rows is None else sheet.frame.iloc[rows[0] : rows[1]]
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
     # A categorical column's categories are formatted once, not once per chunk of rows
@@ -252,7 +316,20 @@ def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:
     return data[offsets[0] : offsets[-1]].data  # a view of the bytes, no copy
 
 
-def write_detail_csv(sheet: Sheet, lang: str, target: Path) -> None:
-    """`sheet` as a CSV file (UTF-8 with BOM), written atomically."""
-    with atomic_path(target) as tmp:
-        write_csv_file(sheet, lang, tmp)
+def write_csv_parts(sheet: Sheet, lang: str, files: Sequence[tuple[Path, tuple[int, int]]]) -> None:
+    """The CSV files of a sheet cut by `part_bounds`, one after the other."""
+    for path, rows in files:
+        write_csv_file(sheet, lang, path, rows)
+
+
+def write_detail_csv(
+    sheet: Sheet, lang: str, target: Path, most: int = CSV_FILE_ROWS
+) -> list[Path]:
+    """`sheet` as CSV (UTF-8 with BOM) at `target`, or, when it has more rows than Excel
+    opens, as files `<stem>.1.csv`, `<stem>.2.csv`, … (`part_bounds` by its first
+    column); every file written atomically. Returns the paths written."""
+    files = csv_files(sheet, target, most)
+    for path, rows in files:
+        with atomic_path(path) as tmp:
+            write_csv_file(sheet, lang, tmp, rows)
+    return [path for path, _ in files]

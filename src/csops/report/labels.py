@@ -270,6 +270,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "{rows} rows, more than the {limit}-row limit (detail_row_limit in settings.yaml): "
         "written to {file} in the same folder (UTF-8 with BOM; Excel opens it)",
     ),
+    "monthly.detail_csv_parts": (
+        "本表 {rows} 行，超过 {limit} 行的上限（settings.yaml 的 detail_row_limit），"
+        "已写入同一文件夹的 {count} 个文件（UTF-8 带 BOM，Excel 可直接打开；Excel 一个表最多 "
+        "1,048,576 行，所以分成几个文件，同一{key}的行在同一个文件里）：",
+        "{rows} rows, more than the {limit}-row limit (detail_row_limit in settings.yaml): "
+        "written to {count} files in the same folder (UTF-8 with BOM; Excel opens each; a "
+        "sheet holds at most 1,048,576 rows, so the rows are split, and the rows of one {key} "
+        "stay in one file):",
+    ),
+    "monthly.detail_csv_span": ("，{key} {first} 至 {last}", ", {key} {first} to {last}"),
+    "monthly.rows": ("行", "rows"),
     "monthly.chart.score": ("考核得分（按等级着色）", "Score per staff (coloured by level)"),
     "monthly.chart.commission": ("提成合计（元）", "Commission per staff (yuan)"),
     "monthly.chart.response": ("响应时长（秒）", "Response time per staff (s)"),

@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csops.report.detail import CsvPart
 from csops.report.labels import label
-from csops.report.output import Column, ColumnType, Sheet, _plain
+from csops.report.output import Column, ColumnType, Sheet, _plain, cell_text
 
 MONEY = "#,##0.00"
 NUMBER_FORMATS: dict[ColumnType, str] = {
@@ -97,7 +98,9 @@ class BookSheet:
     formats: dict[str, str] = field(default_factory=dict)  # column key → Excel number format
     charts: list[Chart] = field(default_factory=list)
     csv_name: str | None = None  # `<stem>.<csv_name>.csv` when the rows go beside the book
-    moved_to: str | None = None  # the CSV file the rows went to (set by the caller)
+    # The CSV files the rows went to (set by the caller): one, or more when Excel would
+    # not open them in one (`detail.part_bounds`).
+    moved_to: list[CsvPart] | None = None
 
     @property
     def rows(self) -> int:
@@ -270,12 +273,7 @@ def _write_sheet(
     ws.write_string(0, 0, f"{label(sheet.key, lang)} · {title}", formats.get(**TITLE))
     notes = list(book_sheet.notes)
     if book_sheet.moved_to is not None:
-        notes.insert(
-            0,
-            label("monthly.detail_csv", lang).format(
-                rows=f"{book_sheet.rows:,}", limit=f"{limit:,}", file=book_sheet.moved_to
-            ),
-        )
+        notes.insert(0, _moved_note(book_sheet, book_sheet.moved_to, lang, limit))
     # Notes wrap inside the table's width: text running past it would widen every page.
     span = max(len(columns), 1)
     room = max(sum(widths), 60)
@@ -312,6 +310,36 @@ def _write_sheet(
     _page_setup(ws, sum(w + 1 for w in widths), book_sheet.freeze_columns)
     ws.repeat_rows(header_row)
     return header_row
+
+
+def _moved_note(book_sheet: BookSheet, parts: list[CsvPart], lang: str, limit: int) -> str:
+    """Where the rows went: the file, or each file with the first column's first and last
+    value in it (which staff member's waits are in which file)."""
+    rows, limit_text = f"{book_sheet.rows:,}", f"{limit:,}"
+    if len(parts) == 1:
+        return label("monthly.detail_csv", lang).format(
+            rows=rows, limit=limit_text, file=parts[0].name
+        )
+    first = book_sheet.sheet.columns[0]
+    values = book_sheet.sheet.frame[first.key] if first.key in book_sheet.sheet.frame else None
+    key = label(first.key, lang)
+    lines = [
+        label("monthly.detail_csv_parts", lang).format(
+            rows=rows, limit=limit_text, count=len(parts), key=key
+        )
+    ]
+    for part in parts:
+        span = (
+            ""
+            if values is None
+            else label("monthly.detail_csv_span", lang).format(
+                key=key,
+                first=cell_text(values.iloc[part.start], first.type),
+                last=cell_text(values.iloc[part.stop - 1], first.type),
+            )
+        )
+        lines.append(f"{part.name}: {part.stop - part.start:,} {label('monthly.rows', lang)}{span}")
+    return "\n".join(lines)
 
 
 def _page_setup(ws: Any, total_width: int, freeze_columns: int) -> None:
