@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,9 +274,16 @@ def write_csv_file(
     sheet: Sheet, lang: str, path: Path, rows: tuple[int, int] | None = None
 ) -> None:
     """`sheet` (its rows `start:stop` with `rows`) as a CSV file (UTF-8 with BOM) at
-    `path`: the bytes `output.write_csv` would write. Chunks of rows are formatted in
-    threads (Arrow and numpy leave the GIL) and written in order."""
-    frame = sheet.frame if rows is None else sheet.frame.iloc[rows[0] : rows[1]]
+    `path`: the bytes `output.write_csv` would write."""
+    write_csv_parts(sheet, lang, [(path, (0, len(sheet.frame)) if rows is None else rows)])
+
+
+def write_csv_parts(sheet: Sheet, lang: str, files: Sequence[tuple[Path, tuple[int, int]]]) -> None:
+    """`sheet` as CSV files (UTF-8 with BOM), each with the header and its rows
+    `start:stop` (`csv_files`), as `output.write_csv` would write them. Chunks of rows are
+    formatted in threads (Arrow and numpy leave the GIL) and written in order, one stream
+    of chunks across the files: the threads stay busy where one file ends."""
+    frame = sheet.frame
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
     # A categorical column's categories are formatted once, not once per chunk of rows
@@ -286,8 +294,9 @@ def write_csv_file(
         if isinstance(dtype, pd.CategoricalDtype):
             categories[column.key] = _category_cells(dtype, column.type)
 
-    def lines(start: int) -> pa.Array:
-        part = frame.iloc[start : start + CHUNK_ROWS]
+    def lines(chunk: tuple[int, int, int]) -> tuple[int, pa.Array]:
+        file_no, start, stop = chunk
+        part = frame.iloc[start:stop]
         cells = [
             csv_cells(_column(part, column), column.type, categories.get(column.key))
             for column in sheet.columns
@@ -297,13 +306,22 @@ def write_csv_file(
             cells[0] = pc.if_else(pc.equal(cells[0], ""), '""', cells[0])
         # The line feed goes on the last cell (short), not on the joined row (long).
         cells[-1] = pc.binary_join_element_wise(cells[-1], "\n", "")
-        return pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+        return file_no, pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
 
-    starts = range(0, len(frame), CHUNK_ROWS)
-    with path.open("wb") as fh:
-        fh.write(header.getvalue().encode("utf-8-sig"))
-        for text in ordered_map(lines, starts, workers=CSV_THREADS if len(starts) > 1 else 1):
-            fh.write(_joined_bytes(text))
+    chunks = [
+        (file_no, start, min(start + CHUNK_ROWS, stop))
+        for file_no, (_, (first, stop)) in enumerate(files)
+        for start in range(first, stop, CHUNK_ROWS)
+    ]
+    head = header.getvalue().encode("utf-8-sig")
+    with ExitStack() as stack:
+        handles = []
+        for path, _ in files:  # every file gets its header, a file of no rows too
+            handles.append(stack.enter_context(path.open("wb")))
+            handles[-1].write(head)
+        workers = CSV_THREADS if len(chunks) > 1 else 1
+        for file_no, text in ordered_map(lines, chunks, workers=workers):
+            handles[file_no].write(_joined_bytes(text))
 
 
 def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:
@@ -316,12 +334,6 @@ def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:
     return data[offsets[0] : offsets[-1]].data  # a view of the bytes, no copy
 
 
-def write_csv_parts(sheet: Sheet, lang: str, files: Sequence[tuple[Path, tuple[int, int]]]) -> None:
-    """The CSV files of a sheet cut by `part_bounds`, one after the other."""
-    for path, rows in files:
-        write_csv_file(sheet, lang, path, rows)
-
-
 def write_detail_csv(
     sheet: Sheet, lang: str, target: Path, most: int = CSV_FILE_ROWS
 ) -> list[Path]:
@@ -329,7 +341,7 @@ def write_detail_csv(
     opens, as files `<stem>.1.csv`, `<stem>.2.csv`, … (`part_bounds` by its first
     column); every file written atomically. Returns the paths written."""
     files = csv_files(sheet, target, most)
-    for path, rows in files:
-        with atomic_path(path) as tmp:
-            write_csv_file(sheet, lang, tmp, rows)
+    with ExitStack() as stack:
+        staged = [(stack.enter_context(atomic_path(path)), rows) for path, rows in files]
+        write_csv_parts(sheet, lang, staged)
     return [path for path, _ in files]
