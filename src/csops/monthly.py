@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import importlib
 import os
-import re
 import sys
 import threading
 import time
@@ -44,7 +43,13 @@ from csops.ingest.schemas import KINDS as ALL_KINDS
 from csops.period import Month
 from csops.report.chats import all_waits, kpi_report, waits_sheet
 from csops.report.commission import evidence_sheets, orders_sheet, summary_report
-from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, write_csv_parts
+from csops.report.detail import (
+    CSV_FILE_ROWS,
+    CsvPart,
+    csv_files,
+    remove_other_csv,
+    write_csv_parts,
+)
 from csops.report.inputs import inspect_report
 from csops.report.labels import label
 from csops.report.output import Column, Sheet, atomic_path, scratch_dir, to_json
@@ -538,6 +543,7 @@ class MonthlyFiles:
         self.written: dict[str, list[Path]] = {}
         self.pending: list[Future[None]] = []
         self.added: list[Section] = []
+        self._replaced: list[tuple[Path, list[Path]]] = []  # (a sheet's CSV, files written)
         self._stack = ExitStack()
         self._pool = ThreadPoolExecutor(max_workers=2)
         self._lock = threading.Lock()  # `start_csv` from the sections' threads
@@ -563,6 +569,9 @@ class MonthlyFiles:
         if exc[0] is not None:
             self._book.discard()
         self._stack.__exit__(*exc)
+        if exc[0] is None:
+            for target, written in self._replaced:
+                remove_other_csv(target, written)
 
     def start_csv(self, book_sheet: BookSheet) -> None:
         """Begin writing `book_sheet` as CSV in the background if it is over the limit and
@@ -609,14 +618,12 @@ class MonthlyFiles:
         self._book.close(run.summary_sheet())
         for job in self.pending:
             job.result()
-        # CSV files of an earlier run of the month that this one did not need (a sheet now
-        # in the workbook, or cut into fewer or more files).
-        keep = {path.name for paths in written.values() for path in paths}
-        for name in csv_names:
-            stale = re.compile(rf"{re.escape(self.workbook.stem)}\.{re.escape(name)}(\.\d+)?\.csv")
-            for path in self.workbook.parent.iterdir():
-                if stale.fullmatch(path.name) and path.name not in keep:
-                    path.unlink(missing_ok=True)
+        # CSV files of an earlier run of the month that this one did not write (a sheet now
+        # in the workbook, or cut into fewer or more files) go once this run's files are in
+        # place (`__exit__`): a run that fails before leaves the earlier report whole.
+        self._replaced = [
+            (csv_path(self.workbook, name), written.get(name, [])) for name in csv_names
+        ]
         return [self.workbook, self.json, *(p for paths in written.values() for p in paths)]
 
 

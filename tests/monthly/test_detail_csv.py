@@ -104,3 +104,32 @@ def test_the_files_are_numbered_beside_the_name_and_hold_every_row_once(
     assert all(t.startswith(header) for t in texts)
     assert "".join(t[len(header) :] for t in texts) == "".join(rows)
     assert [t.count("\n") - 1 for t in texts] == [5, 4, 3]
+
+
+def test_writing_again_in_another_shape_removes_the_earlier_files(tmp_path: Path) -> None:
+    """Three files, then two, then one: no file of an earlier write is left beside the new
+    ones (orders would be counted twice), nor a killed writer's temporary file."""
+    frame = pd.DataFrame({"order": [f"o{i // 2}" for i in range(12)], "n": range(12)})
+    sheet = Sheet("s", frame, [Column("order"), Column("n", "int")])
+    target = tmp_path / "c.orders.csv"
+    other = tmp_path / "c.evidence.1.csv"  # another sheet's file stays
+    other.write_text("x", encoding="utf-8")
+    assert len(write_detail_csv(sheet, "zh", target, most=5)) == 3
+    killed = tmp_path / ".c.orders.3.csv.999999999.k3j9.part"  # a writer that is gone
+    killed.write_text("half", encoding="utf-8")
+    assert [p.name for p in write_detail_csv(sheet, "zh", target, most=6)] == [
+        "c.orders.1.csv",
+        "c.orders.2.csv",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "c.evidence.1.csv",
+        "c.orders.1.csv",
+        "c.orders.2.csv",
+    ]
+    assert write_detail_csv(sheet, "zh", target) == [target]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.evidence.1.csv", "c.orders.csv"]
+
+
+def test_a_file_holds_at_least_one_row() -> None:
+    with pytest.raises(ValueError, match="at least one row"):
+        _cuts(list("ab"), 0)

@@ -282,3 +282,35 @@ def test_a_sheet_longer_than_excel_opens_goes_to_numbered_files_and_replaces_the
     monkeypatch.setattr(csops.monthly, "CSV_FILE_ROWS", 10**6)
     run()
     assert [p.name for p in out.glob("*.waits*.csv")] == ["csops-2026-10.waits.csv"]
+
+
+def test_a_run_that_fails_as_its_files_go_in_place_leaves_the_earlier_csv_files(
+    tmp_path: Path, small_limit: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last run wrote one waits file; this one cuts them into numbered files and fails
+    when its JSON is put in place. The earlier report and the files it names are all still
+    there, byte for byte (the earlier files are removed only once the run succeeded)."""
+    import os
+
+    import csops.monthly
+    import csops.report.output
+
+    out = tmp_path / "out"
+    monthly_report(small_limit, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert "csops-2026-10.waits.csv" in before
+
+    real_replace = os.replace
+
+    def full_disk(src: Any, dst: Any) -> None:
+        if str(dst).endswith(".json"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(csops.monthly, "CSV_FILE_ROWS", 2100)
+    monkeypatch.setattr(csops.report.output.os, "replace", full_disk)
+    with pytest.raises(csops.report.output.UsageError, match="No space left"):
+        monthly_report(small_limit, DATA, MONTH, "zh", out, ledger=tmp_path / "none.sqlite")
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert {name: after.get(name) for name in before} == before
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]

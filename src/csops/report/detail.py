@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from csops.report.output import (
     ColumnType,
     Sheet,
     _csv_cell,
+    _remove_stale_parts,
     atomic_path,
 )
 
@@ -58,6 +60,8 @@ def part_bounds(
     file when the rows fit, else files of at most `most` rows, each cut where `frame[key]`
     changes (one staff member's waits, one order's lines stay in one file) unless a single
     value has more rows than a file holds."""
+    if most < 1:
+        raise ValueError(f"a CSV file holds at least one row, not {most}")
     n = len(frame)
     if n <= most:
         return [(0, n)]
@@ -334,6 +338,20 @@ def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:
     return data[offsets[0] : offsets[-1]].data  # a view of the bytes, no copy
 
 
+def remove_other_csv(target: Path, keep: Collection[Path]) -> None:
+    """Remove the CSV files of `target`'s sheet that are not in `keep` — `target` itself and
+    numbered `<stem>.<n>.csv` of an earlier run (the sheet now in the workbook, or cut into
+    fewer or more files) — and the temporary files of killed runs writing any of them."""
+    finals = re.compile(rf"{re.escape(target.stem)}(\.\d+)?\.csv")
+    temporaries = re.compile(rf"\.({re.escape(target.stem)}(\.\d+)?\.csv)\.\d+\..*\.part")
+    kept = {path.name for path in keep}
+    for path in list(target.parent.iterdir()):
+        if finals.fullmatch(path.name) and path.name not in kept:
+            path.unlink(missing_ok=True)
+        elif match := temporaries.fullmatch(path.name):
+            _remove_stale_parts(target.with_name(match.group(1)))  # of processes gone
+
+
 def write_detail_csv(
     sheet: Sheet, lang: str, target: Path, most: int = CSV_FILE_ROWS
 ) -> list[Path]:
@@ -344,4 +362,6 @@ def write_detail_csv(
     with ExitStack() as stack:
         staged = [(stack.enter_context(atomic_path(path)), rows) for path, rows in files]
         write_csv_parts(sheet, lang, staged)
-    return [path for path, _ in files]
+    paths = [path for path, _ in files]
+    remove_other_csv(target, paths)
+    return paths

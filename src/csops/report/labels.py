@@ -273,11 +273,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "monthly.detail_csv_parts": (
         "本表 {rows} 行，超过 {limit} 行的上限（settings.yaml 的 detail_row_limit），"
         "已写入同一文件夹的 {count} 个文件（UTF-8 带 BOM，Excel 可直接打开；Excel 一个表最多 "
-        "1,048,576 行，所以分成几个文件，同一{key}的行在同一个文件里）：",
+        "1,048,576 行，所以分成几个文件；同一{key}的行在同一个文件里，"
+        "除非多于一个文件能装的行数）：",
         "{rows} rows, more than the {limit}-row limit (detail_row_limit in settings.yaml): "
         "written to {count} files in the same folder (UTF-8 with BOM; Excel opens each; a "
-        "sheet holds at most 1,048,576 rows, so the rows are split, and the rows of one {key} "
-        "stay in one file):",
+        "sheet holds at most 1,048,576 rows, so the rows are split; the rows of one {key} "
+        "stay in one file unless they are more than a file holds):",
     ),
     "monthly.detail_csv_span": ("，{key} {first} 至 {last}", ", {key} {first} to {last}"),
     "monthly.rows": ("行", "rows"),

@@ -334,8 +334,8 @@ def _moved_note(book_sheet: BookSheet, parts: list[CsvPart], lang: str, limit: i
             if values is None
             else label("monthly.detail_csv_span", lang).format(
                 key=key,
-                first=cell_text(values.iloc[part.start], first.type),
-                last=cell_text(values.iloc[part.stop - 1], first.type),
+                first=cell_text(values.iloc[part.start], first.type) or "—",
+                last=cell_text(values.iloc[part.stop - 1], first.type) or "—",
             )
         )
         lines.append(f"{part.name}: {part.stop - part.start:,} {label('monthly.rows', lang)}{span}")
