@@ -524,7 +524,8 @@ class MonthlyFiles:
     waits for the CSV files. Leaving the `with` block renames them all into place only if
     it ends without an error — the CSV files, then the JSON, the workbook last — and
     otherwise removes them; temporary files of a killed run are removed by the next
-    (`atomic_path`)."""
+    (`atomic_path`). CSV files of an earlier run that this one did not write are removed
+    only after the renames (`remove_other_csv`)."""
 
     def __init__(
         self,
@@ -585,7 +586,7 @@ class MonthlyFiles:
             target = csv_path(self.workbook, book_sheet.csv_name)
             files = csv_files(book_sheet.sheet, target, self.file_rows)
             staged = [(self._stack.enter_context(atomic_path(path)), rows) for path, rows in files]
-            # One file after the other in one job: each is formatted in threads already.
+            # One job for all of a sheet's files: its chunks stream across them.
             self.pending.append(
                 self._pool.submit(write_csv_parts, book_sheet.sheet, self.lang, staged)
             )

@@ -9,6 +9,10 @@ formats and quotes cell by cell, a few seconds per million rows of a dozen colum
 C++), text made inert (a leading `'` before = + - @ tab CR), quoted as Python's csv
 module quotes (a cell holding a comma, a quote or a line feed), and the rows joined into
 one buffer per chunk of rows.
+
+Excel opens only the first 1,048,576 lines of a CSV file, so a sheet of more rows goes to
+numbered files `<stem>.1.csv`, `<stem>.2.csv`, … of at most `CSV_FILE_ROWS` rows and the
+header each (`csv_files`), cut where the first column changes (`part_bounds`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csops.chatlog import changes
 from csops.ingest.parallel import ordered_map
 from csops.report.labels import label
 from csops.report.output import (
@@ -85,9 +90,7 @@ def _group_heads(values: pd.Series) -> np.ndarray:
         codes = values.cat.codes.to_numpy()
     else:
         codes = pd.factorize(values)[0]  # missing values: one code, -1
-    heads = np.ones(len(codes), dtype=bool)
-    heads[1:] = codes[1:] != codes[:-1]
-    return np.flatnonzero(heads)
+    return np.flatnonzero(changes(codes))
 
 
 def csv_files(
@@ -357,7 +360,8 @@ def write_detail_csv(
 ) -> list[Path]:
     """`sheet` as CSV (UTF-8 with BOM) at `target`, or, when it has more rows than Excel
     opens, as files `<stem>.1.csv`, `<stem>.2.csv`, … (`part_bounds` by its first
-    column); every file written atomically. Returns the paths written."""
+    column); every file written atomically, then the files of an earlier write of another
+    shape removed (`remove_other_csv`). Returns the paths written."""
     files = csv_files(sheet, target, most)
     with ExitStack() as stack:
         staged = [(stack.enter_context(atomic_path(path)), rows) for path, rows in files]
