@@ -419,25 +419,37 @@ def chat_kpis(
     )
 
 
+def month_messages(inputs: Inputs, rules: RuleSet) -> pd.DataFrame:
+    """The loaded chat log as `normalize_messages` gives it: what `chats_month` works on.
+    Needs only the roster and the chat log, so the month-end run starts it as soon as
+    those are read, while the orders are read."""
+    staff_roster = Roster.from_frame(inputs.require("roster", command="chats"))
+    chat_frame = inputs.require("chats", command="chats")
+    return normalize_messages(chat_frame, staff_roster, rules.get(ValueWords).chat_direction)
+
+
 def chats_month(
     inputs: Inputs,
     rules: RuleSet,
     month: Month,
     *,
     on_waits: Callable[[WaitLog], None] | None = None,
+    messages: Future[pd.DataFrame] | None = None,
 ) -> ChatKpis:
     """`chat_kpis` on the loaded exports: the chat log and roster, and the orders when an
-    orders export is among the inputs (inquiries and conversion need them)."""
+    orders export is among the inputs (inquiries and conversion need them). `messages`:
+    `month_messages` of these inputs, begun earlier (its error, if any, is raised after
+    the exports are checked, where `month_messages` would raise it)."""
     inputs.load(["roster", "chats", "orders"])
     staff_roster = Roster.from_frame(inputs.require("roster", command="chats"))
-    chat_frame = inputs.require("chats", command="chats")
+    inputs.require("chats", command="chats")
     order_frame = None
     if any(r.kind == "orders" for r in inputs.files):
         order_frame = inputs.require("orders", ["buyer", "paid_at"], command="chats")
-    messages = normalize_messages(chat_frame, staff_roster, rules.get(ValueWords).chat_direction)
+    normalized = month_messages(inputs, rules) if messages is None else messages.result()
     settings = rules.settings
     return chat_kpis(
-        messages,
+        normalized,
         order_frame,
         staff_roster,
         month,

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,10 +35,11 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chats import ChatKpis, WaitLog, chats_month
+from csops.chats import ChatKpis, WaitLog, chats_month, month_messages
 from csops.commission import CommissionResult, commission_month
 from csops.errors import EXIT_BUSY, CsopsError
 from csops.ingest.discover import Inputs
+from csops.ingest.parallel import background
 from csops.ingest.schemas import KINDS as ALL_KINDS
 from csops.period import Month
 from csops.report.chats import all_waits, kpi_report, waits_sheet
@@ -61,8 +62,9 @@ from csops.rules.shipping import LEVEL_NAMES
 from csops.scoring import ScoreResult, score_month
 from csops.shipments import ShippingList, overdue_list
 
-# The exports the month-end run reads (leave and incidents may be absent).
-KINDS = ("roster", "attendance", "leave", "incidents", "orders", "chats")
+# The exports the month-end run reads (leave and incidents may be absent), in this order:
+# the chat log before the orders, so its messages are sorted while the orders are read.
+KINDS = ("roster", "attendance", "leave", "incidents", "chats", "orders")
 LOCK_NAME = ".csops-monthly.lock"
 PUNCH_FORMAT = "mm-dd hh:mm"
 SUMMARY_KEY = "title.summary"  # the first sheet: a row per staff member
@@ -90,6 +92,9 @@ class MonthContext:
     # Called by a section, in its thread, with a sheet it has ready before the section is
     # built (the waits, while the chat KPIs finish): the run starts its CSV file then.
     early_sheet: Callable[[BookSheet], None] = field(default=lambda sheet: None, repr=False)
+    # `chats.month_messages`, begun as soon as the chat log was read (see `reads_messages`);
+    # None when no section reads them or no chat log was read.
+    messages: Future[pd.DataFrame] | None = field(default=None, repr=False)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -134,6 +139,18 @@ def independent(build: SectionBuilder) -> SectionBuilder:
 
 def is_independent(build: SectionBuilder) -> bool:
     return bool(getattr(build, "independent", False))
+
+
+def reads_messages(build: SectionBuilder) -> SectionBuilder:
+    """Mark a section that works on the chat log's sorted messages (`ctx.messages`): when
+    one does, `run_monthly` begins `chats.month_messages` in a thread as soon as the chat
+    log is read, and the orders are read meanwhile (1–1.5 s of a big month's run)."""
+    build.reads_messages = True  # type: ignore[attr-defined]
+    return build
+
+
+def _reads_messages(build: SectionBuilder) -> bool:
+    return bool(getattr(build, "reads_messages", False))
 
 
 def _previous_levels(ctx: MonthContext) -> tuple[dict[str, list[str]], list[str]]:
@@ -270,6 +287,7 @@ def _waits_book(log: WaitLog, ctx: MonthContext) -> BookSheet:
 
 
 @independent
+@reads_messages
 def chats_section(ctx: MonthContext) -> Section:
     made: list[BookSheet] = []
 
@@ -279,7 +297,7 @@ def chats_section(ctx: MonthContext) -> Section:
         made.append(_waits_book(log, ctx))
         ctx.early_sheet(made[0])
 
-    kpis = chats_month(ctx.inputs, ctx.rules, ctx.month, on_waits=early)
+    kpis = chats_month(ctx.inputs, ctx.rules, ctx.month, on_waits=early, messages=ctx.messages)
     report = kpi_report(kpis, None, ctx.lang)
     (waits,) = made  # `chat_kpis` hands the waits out once, always
     staff = kpis.staff[kpis.staff["staff_id"].notna()]
@@ -482,20 +500,28 @@ def run_monthly(
     section; `on_section` is called with each as soon as it is built, `early_sheet` (from
     the section's thread) with a sheet a section has ready before it is built."""
     inputs = Inputs.scan(rules, data, files, encoding)
-    inputs.load(list(KINDS))
-    # Other exports in the folder (a schedule) are only described on the data-quality
-    # sheet: their problems do not stop the run.
-    others = [k for k in ALL_KINDS if k not in KINDS and any(r.kind == k for r in inputs.files)]
-    if others:
-        inputs.load(others, strict=False)
     ctx = MonthContext(inputs, rules, month, lang, ledger)
     if early_sheet is not None:
         ctx.early_sheet = early_sheet
-    built = []
-    # Sections are used in their order (results, on_section, sheets); the independent
-    # ones are started first, in a thread, and joined at their place.
+
+    def loaded(kind: str) -> None:
+        # The chat log is read before the orders: its messages are sorted meanwhile. An
+        # error of theirs waits in the future for the section that reads them.
+        if kind == "chats" and any(map(_reads_messages, sections)):
+            rows = len(inputs.frames[kind])
+            ctx.messages = background(month_messages, inputs, rules, rows=rows)
+
     pool = ThreadPoolExecutor(max_workers=max(1, sum(map(is_independent, sections))))
     try:
+        inputs.load(list(KINDS), on_loaded=loaded)
+        # Other exports in the folder (a schedule) are only described on the data-quality
+        # sheet: their problems do not stop the run.
+        others = [k for k in ALL_KINDS if k not in KINDS and any(r.kind == k for r in inputs.files)]
+        if others:
+            inputs.load(others, strict=False)
+        built = []
+        # Sections are used in their order (results, on_section, sheets); the independent
+        # ones are started first, in a thread, and joined at their place.
         early = {i: pool.submit(b, ctx) for i, b in enumerate(sections) if is_independent(b)}
         for i, build in enumerate(sections):
             section = early[i].result() if i in early else build(ctx)
@@ -505,6 +531,8 @@ def run_monthly(
                 on_section(section)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if ctx.messages is not None:
+            wait([ctx.messages])  # no thread outlives the run, whatever happened
     return MonthlyRun(ctx, built)
 
 

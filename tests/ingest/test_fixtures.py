@@ -103,3 +103,17 @@ def test_the_delimiter_is_the_one_on_every_line(
     assert frame["staff_id"].tolist() == ["1000", "1001"]
     name = frame["name"].iloc[0]
     assert name.startswith(first_name[0]) and name.endswith(first_name[1])
+
+
+def test_on_loaded_hears_of_each_kind_before_the_next_is_read(
+    rules: RuleSet, tmp_path: Path
+) -> None:
+    for name in ("chats_qianniu.csv", "orders_taobao_gb18030.csv"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    inputs = Inputs.scan(rules, tmp_path)
+    heard: list[tuple[str, list[str]]] = []
+    inputs.load(
+        ["chats", "roster", "orders"], on_loaded=lambda k: heard.append((k, list(inputs.frames)))
+    )
+    # In the order asked for; a kind with no file (roster) is not heard of.
+    assert heard == [("chats", ["chats"]), ("orders", ["chats", "orders"])]

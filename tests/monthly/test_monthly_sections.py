@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from csops import chats, monthly
+from csops.chats import chats_month
 from csops.errors import InputError
+from csops.ingest import parallel
 from csops.ingest.discover import Inputs
 from csops.monthly import (
     SECTIONS,
@@ -314,3 +318,105 @@ def test_a_run_that_fails_as_its_files_go_in_place_leaves_the_earlier_csv_files(
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert {name: after.get(name) for name in before} == before
     assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]
+
+
+@dataclass
+class Prepared:
+    """`month_messages` calls of a run: whether the orders were read yet, the thread, and
+    `normalize_messages` calls in all."""
+
+    orders_read: list[bool] = field(default_factory=list)
+    threads: list[threading.Thread] = field(default_factory=list)
+    normalized: int = 0
+
+
+@pytest.fixture
+def prepared(monkeypatch: pytest.MonkeyPatch) -> Prepared:
+    seen = Prepared()
+    real_prepare, real_normalize = monthly.month_messages, chats.normalize_messages
+
+    def month_messages(inputs: Inputs, rules: RuleSet) -> pd.DataFrame:
+        seen.orders_read.append("orders" in inputs.frames)
+        seen.threads.append(threading.current_thread())
+        return real_prepare(inputs, rules)
+
+    def normalize(*args: Any) -> pd.DataFrame:
+        seen.normalized += 1
+        return real_normalize(*args)
+
+    monkeypatch.setattr(monthly, "month_messages", month_messages)
+    monkeypatch.setattr(chats, "normalize_messages", normalize)
+    # Every row count is "many": the messages are sorted in a thread, as in a big month.
+    monkeypatch.setattr(parallel, "PARALLEL_ROWS", 1)
+    return seen
+
+
+def test_the_messages_are_sorted_while_the_orders_are_read_and_only_once(
+    rules: RuleSet, tmp_path: Path, prepared: Prepared
+) -> None:
+    run = run_monthly(rules, DATA, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+    assert prepared.orders_read == [False]
+    assert prepared.threads[0] is not threading.main_thread()
+    assert prepared.normalized == 1  # the chats section used them
+    alone = Inputs.scan(rules, DATA)
+    expected = chats_month(alone, rules, MONTH)
+    pd.testing.assert_frame_equal(run.section("chats").result.staff, expected.staff)
+    assert run.section("chats").result.total == expected.total
+
+
+def test_no_messages_are_sorted_when_no_section_reads_them(
+    rules: RuleSet, tmp_path: Path, prepared: Prepared
+) -> None:
+    run_monthly(
+        rules,
+        DATA,
+        MONTH,
+        "zh",
+        ledger=tmp_path / "none.sqlite",
+        sections=[commission_section],
+    )
+    assert prepared.orders_read == [] and prepared.normalized == 0
+
+
+def _sample_copy(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    return data
+
+
+def test_an_error_in_the_sorted_messages_is_the_chats_commands_error(
+    rules: RuleSet, tmp_path: Path, prepared: Prepared
+) -> None:
+    data = _sample_copy(tmp_path)
+    log = data / "聊天记录_2026-10.csv"
+    text = log.read_text(encoding="utf-8-sig")
+    log.write_text(text.replace(",客服,", ",路人,", 1), encoding="utf-8-sig")
+    with pytest.raises(InputError) as alone:
+        chats_month(Inputs.scan(rules, data), rules, MONTH)
+    assert "neither buyer nor staff" in alone.value.message
+    with pytest.raises(InputError) as caught:
+        run_monthly(rules, data, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+    assert caught.value.message == alone.value.message
+    assert prepared.orders_read == [False]
+
+
+def test_an_orders_error_stops_the_run_once_the_messages_thread_is_done(
+    rules: RuleSet, tmp_path: Path, prepared: Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _sample_copy(tmp_path)
+    orders = data / "ExportOrderList202610.csv"
+    text = orders.read_text(encoding="gb18030")
+    orders.write_text(text.replace("2026-10-31 23:23:04", "2026-13-31 23:23:04", 1), "gb18030")
+    slow = monthly.month_messages
+
+    def slow_messages(inputs: Inputs, rules: RuleSet) -> pd.DataFrame:
+        messages = slow(inputs, rules)
+        time.sleep(0.5)  # still at work when the orders' error is found
+        return messages
+
+    monkeypatch.setattr(monthly, "month_messages", slow_messages)
+    with pytest.raises(InputError) as caught:
+        run_monthly(rules, data, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+    assert "2026-13-31" in caught.value.message and orders.name in caught.value.message
+    assert prepared.orders_read == [False]
+    assert not prepared.threads[0].is_alive()  # no thread outlives the run

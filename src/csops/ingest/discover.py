@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,9 +115,20 @@ class Inputs:
                 reports.append(_probe_report(path, str(path), index, encoding, (kind,)))
         return cls(rules=rules, files=reports, data_dir=data_dir, now=now)
 
-    def load(self, kinds: Sequence[str], *, strict: bool = True, lazy: bool = False) -> Inputs:
-        """Read every file of the given kinds. With `strict`, any problem is an InputError.
-        `lazy` also reads the fields marked lazy in the schemas (chat message text).
+    def load(
+        self,
+        kinds: Sequence[str],
+        *,
+        strict: bool = True,
+        lazy: bool = False,
+        on_loaded: Callable[[str], None] | None = None,
+    ) -> Inputs:
+        """Read every file of the given kinds, in that order. With `strict`, any problem is
+        an InputError (raised once every kind is read). `lazy` also reads the fields marked
+        lazy in the schemas (chat message text). `on_loaded(kind)` is called as soon as a
+        kind's frame is in `frames`, before the next kind is read: work on one export can
+        start while the others are read (it must not raise, and must not rely on the
+        frame being free of problems: those are raised at the end).
 
         A file that cannot be read at all is always fatal, whatever its kind: it might hold
         the orders a commission depends on.
@@ -153,6 +164,8 @@ class Inputs:
                 frame, dedupe_problems = self._dedupe(kind, frame, multi=len(parts) > 1)
                 problems.extend(dedupe_problems)
                 self.frames[kind] = frame
+                if on_loaded is not None:
+                    on_loaded(kind)
         if strict:
             raise_problems(problems)
         return self
