@@ -168,19 +168,36 @@ def _shift_flags(values: np.ndarray, first: bool) -> np.ndarray:
     return out
 
 
-def _clock_start(times: np.ndarray, hours: ServiceHours) -> np.ndarray:
-    """When the clock of a wait starting at `times` (ns) starts: the time itself inside
-    service hours, else the next opening (later that day or the next day)."""
-    opens = (hours.open.hour * 3600 + hours.open.minute * 60) * NS
-    closes = (hours.close.hour * 3600 + hours.close.minute * 60) * NS or DAY_NS
-    day = times // DAY_NS * DAY_NS
-    tod = times - day
+def _clock_start(times: np.ndarray, hours: ServiceHours, second: int = NS) -> np.ndarray:
+    """When the clock of a wait starting at `times` (`second` ticks a second) starts: the
+    time itself inside service hours, else the next opening (later that day or the next
+    day)."""
+    a_day = DAY_S * second
+    opens = (hours.open.hour * 3600 + hours.open.minute * 60) * second
+    closes = (hours.close.hour * 3600 + hours.close.minute * 60) * second or a_day
+    tod = times % a_day
     out = times.copy()  # most waits start in service hours: only the others are changed
     early = tod < opens
-    out[early] = day[early] + opens
+    out[early] += opens - tod[early]
     late = tod >= closes
-    out[late] = day[late] + DAY_NS + opens
+    out[late] += a_day + opens - tod[late]
     return out
+
+
+_TICKS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": NS}
+
+
+def _ticks(values: pd.Series) -> tuple[np.ndarray, int]:
+    """The datetimes in their own unit (no 10M-row conversion), and its ticks a second."""
+    times = values.to_numpy()
+    if times.dtype.kind != "M" or np.datetime_data(times.dtype)[0] not in _TICKS:
+        times = values.to_numpy(dtype="datetime64[ns]")
+    return times, _TICKS[np.datetime_data(times.dtype)[0]]
+
+
+def _narrow_cumsum(flags: np.ndarray) -> np.ndarray:
+    """`np.cumsum(flags)` in int32 when it fits (half the memory of int64 for 10M rows)."""
+    return np.cumsum(flags, dtype=np.int32 if len(flags) < 2**31 else np.int64)
 
 
 def _ratings(
@@ -231,23 +248,26 @@ def chat_kpis(
     notes: list[str] = []
     accounts = messages["account"].cat.categories
     buyers = messages["buyer"].cat.categories
-    acc = messages["account"].cat.codes.to_numpy().astype(np.int64)
-    buy = messages["buyer"].cat.codes.to_numpy()  # its own width: compared, indexed
-    t = messages["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    # Codes in their own width, times in their own unit: no 10M-row copies.
+    acc = messages["account"].cat.codes.to_numpy()
+    buy = messages["buyer"].cat.codes.to_numpy()
+    times, second = _ticks(messages["time"])
+    t = times.view(np.int64)
     fb = messages["from_buyer"].to_numpy(dtype=bool)
     n = len(t)
     n_acc = len(accounts)
-    m0, m1 = month.start.value, month.end.value
-    day = t // DAY_NS
+    m0, m1 = (m.value // (NS // second) for m in (month.start, month.end))
+    day = t // (DAY_S * second)
     in_month = (t >= m0) & (t < m1)
 
     # ---- streams, and conversations (account, buyer, day)
     new_stream = changes(acc, buy)
     new_conv = new_stream | changes(day)
-    conv_id = np.cumsum(new_conv, dtype=np.int64)
+    conv_id = _narrow_cumsum(new_conv)
     conv_id -= 1
     conv_first = np.flatnonzero(new_conv)
-    c_acc, c_buy, c_day = acc[conv_first], buy[conv_first].astype(np.int64), day[conv_first]
+    c_acc = acc[conv_first].astype(np.int64)
+    c_buy, c_day = buy[conv_first].astype(np.int64), day[conv_first]
     c_month = in_month[conv_first]
     # Whether each conversation has a buyer message, and a staff one (all from the buyer:
     # none from staff); one pass over its messages each.
@@ -260,7 +280,7 @@ def chat_kpis(
     if orders is not None:
         convs = _Conversations(conv_id, c_acc, c_buy, c_day, c_month & c_buyer)
         inquiries = background(
-            _inquiries, buyers, orders, convs, t, fb, month, rules, inquiry_notes, rows=n
+            _inquiries, buyers, orders, convs, t, second, fb, month, rules, inquiry_notes, rows=n
         )
 
     # ---- sessions and waits
@@ -269,23 +289,26 @@ def chat_kpis(
     # reach across such a silence.
     new_session = new_stream.copy()
     if rules.session_gap_h is not None and n:
-        new_session[1:] |= np.diff(t) > int(rules.session_gap_h * 3600 * NS)
-    session_id = np.cumsum(new_session, dtype=np.int64)
+        new_session[1:] |= np.diff(t) > int(rules.session_gap_h * 3600 * second)
+    session_id = _narrow_cumsum(new_session)
     session_id -= 1
     starts = fb & ~(_shift_flags(fb, False) & ~new_session)
     ws = np.flatnonzero(starts)
-    staff_pos = np.where(fb, n, np.arange(n))
+    # The next staff message at or after each row (n: none): positions, then a running
+    # minimum from the end.
+    staff_pos = np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64)
+    staff_pos[fb] = n
     next_staff = np.minimum.accumulate(staff_pos[::-1])[::-1] if n else staff_pos
-    end = next_staff[ws]
+    end = next_staff[ws].astype(np.int64)
     end_c = np.minimum(end, n - 1)
     answered = (end < n) & (session_id[end_c] == session_id[ws])
     session_first = np.flatnonzero(new_session)
     session_stop = np.append(session_first[1:], n)[session_id[ws]]
     wait_msgs = np.minimum(end, session_stop) - ws
-    clock = _clock_start(t[ws], hours)
-    response = np.where(answered, np.maximum(t[end_c] - clock, 0) / NS, np.nan)
+    clock = _clock_start(t[ws], hours, second)
+    response = np.where(answered, np.maximum(t[end_c] - clock, 0) / second, np.nan)
     w_month = in_month[ws]
-    w_acc = acc[ws]
+    w_acc = acc[ws].astype(np.int64)
 
     def per_acc(mask: np.ndarray, accs: np.ndarray, weights: np.ndarray | None = None) -> Any:
         return np.bincount(
@@ -326,7 +349,7 @@ def chat_kpis(
             "key": acc_key[w_acc[w_month]],
             "start": ws[w_month],
             "end": np.where(answered, end, -1)[w_month],
-            "clock_start": clock[w_month].view("datetime64[ns]"),
+            "clock_start": clock[w_month].view(times.dtype),
             "response_s": response[w_month],
             "buyer_messages": wait_msgs[w_month],
         },
@@ -343,20 +366,26 @@ def chat_kpis(
     w_conv = conv_id[ws]
     first_wait = changes(w_conv)  # the first wait that started in its conversation
 
-    # Messages of the month per account and side: slot 2 × account + from_buyer, counted
-    # over the log less the few messages outside the month.
-    side = acc * 2
-    side += fb
-    by_side = np.bincount(side, minlength=2 * n_acc)
+    # Messages of the month per account and side: counted per run of one account (the
+    # log is sorted by account) less the few messages outside the month.
+    bounds = np.append(np.flatnonzero(changes(acc)), n)
+    run_acc = acc[bounds[:-1]].astype(np.int64)
+    all_msgs, buyer_msgs = np.zeros(n_acc, dtype=np.int64), np.zeros(n_acc, dtype=np.int64)
+    np.add.at(all_msgs, run_acc, np.diff(bounds))
+    # A run per account: a count each is quicker than a reduceat that casts 10M flags.
+    in_runs = [np.count_nonzero(fb[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    np.add.at(buyer_msgs, run_acc, np.array(in_runs, dtype=np.int64))
     outside = ~in_month
     if outside.any():
-        by_side -= np.bincount(side[outside], minlength=2 * n_acc)
+        o_acc, o_fb = acc[outside].astype(np.int64), fb[outside]
+        all_msgs -= np.bincount(o_acc, minlength=n_acc)
+        buyer_msgs -= np.bincount(o_acc[o_fb], minlength=n_acc)
     counts = {
         "conversations": conversations,
         "asked_conversations": per_acc(c_month & c_buyer, c_acc),
         "replied_conversations": per_acc(c_month & c_buyer & c_staff, c_acc),
-        "buyer_messages": by_side[1::2],
-        "staff_messages": by_side[0::2],
+        "buyer_messages": buyer_msgs,
+        "staff_messages": all_msgs - buyer_msgs,
         "waits": per_acc(w_month, w_acc),
         "answered_waits": per_acc(w_month & answered, w_acc),
         "response_s_sum": per_acc(w_month & answered, w_acc, response),
@@ -546,6 +575,7 @@ def _inquiries(
     orders: pd.DataFrame,
     convs: _Conversations,
     t: np.ndarray,
+    second: int,
     fb: np.ndarray,
     month: Month,
     rules: ChatRules,
@@ -578,7 +608,7 @@ def _inquiries(
     bconv = convs.conv_id[bpos]
     firstb = changes(bconv)
     chat_s = np.zeros(len(convs.account), dtype=np.int64)
-    chat_s[bconv[firstb]] = t[bpos[firstb]] // NS
+    chat_s[bconv[firstb]] = t[bpos[firstb]] // second
     conv = np.flatnonzero(convs.asked)
     q_buy, q_s = convs.buyer[conv], chat_s[conv]
     q_day_end = (convs.day[conv] + 1) * DAY_S
@@ -592,8 +622,11 @@ def _inquiries(
     def key(b: np.ndarray, s: np.ndarray) -> np.ndarray:
         return (b << 32) | np.clip(s - base, 0, (1 << 32) - 1)
 
-    order = np.lexsort((o_s, o_buy))
-    o_key = key(o_buy[order], o_s[order])
+    # Orders of equal key (one buyer, one second) may come in any order: a range of keys
+    # holds all of them or none, so sums and counts are the same (6× faster than lexsort).
+    o_key = key(o_buy, o_s)
+    order = np.argsort(o_key)
+    o_key = o_key[order]
     # The conversations in key order: searchsorted then walks the orders once (a tenth of
     # the time of a million lookups in random order); the results go back in place.
     by_key = np.argsort(key(q_buy, q_s))

@@ -417,3 +417,43 @@ def test_the_waits_are_handed_out_before_the_inquiries_are_joined() -> None:
         "1002 阿杰",
         "临时号",
     ]
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "ns"])
+def test_the_kpis_do_not_depend_on_the_unit_of_the_chat_times(unit: str) -> None:
+    """The chat KPIs work in the time column's own unit (no copy of 10M times): a log in
+    seconds, milliseconds or nanoseconds gives what the same log in microseconds gives."""
+    from csops.chatlog import normalize_messages
+    from csops.chats import chat_kpis
+    from csops.rules.chats import ChatRules
+
+    from .chatcases import OCTOBER, WORDS, chat_frame, order_frame
+
+    log = [
+        (M, "b", "2026-09-30 23:59:50", "买家"),  # before the month
+        (M, "b", "2026-10-01 00:00:20", "客服"),
+        (M, "c", "2026-10-03 23:30:00", "买家"),  # after closing: clock starts at 08:00
+        (M, "c", "2026-10-04 08:01:00", "客服"),
+        (J, "d", "2026-10-05 10:00:00", "买家"),
+        (J, "d", "2026-10-05 10:00:07", "客服"),
+        (J, "d", "2026-10-05 10:20:00", "买家"),  # never answered
+    ]
+    orders = order_frame([("o1", "d", "2026-10-05 12:00:00", 900)])
+    staff = roster()
+
+    def run(time_unit: str) -> tuple[pd.DataFrame, dict[str, object], pd.DataFrame]:
+        frame = chat_frame(log)
+        frame["time"] = frame["time"].astype(f"datetime64[{time_unit}]")
+        messages = normalize_messages(frame, staff, WORDS)
+        result = chat_kpis(messages, orders, staff, OCTOBER, ChatRules(), ServiceHours())
+        waits = result.waits.assign(clock_start=result.waits["clock_start"].astype("M8[ns]"))
+        return result.staff, result.total, waits
+
+    staff_us, total_us, waits_us = run("us")
+    staff_other, total_other, waits_other = run(unit)
+    pd.testing.assert_frame_equal(staff_other, staff_us)
+    assert total_other == total_us
+    pd.testing.assert_frame_equal(waits_other, waits_us)
+    # The wait of September is not the month's; 23:30 waits from 08:00; one never ends.
+    assert list(waits_us["response_s"].fillna(-1)) == [60.0, 7.0, -1.0]
+    assert total_us["paid_amount"] == Decimal("9.00")
