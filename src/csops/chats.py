@@ -41,7 +41,6 @@ from csops.rules.loader import RuleSet
 from csops.rules.vocab import ValueWords
 
 NS = 1_000_000_000
-DAY_NS = 86_400 * NS
 DAY_S = 86_400
 
 # The per-staff KPIs in report order (also the JSON keys, after staff_id and name).
