@@ -24,6 +24,7 @@ from csops.monthly import (
     SECTIONS,
     MonthContext,
     MonthlyFiles,
+    MonthlyRun,
     Section,
     commission_section,
     independent,
@@ -42,6 +43,11 @@ DATA = REPO / "samples" / "2026-10"
 MONTH = Month(2026, 10)
 
 
+def run_sample(rules: RuleSet, tmp_path: Path, data: Path = DATA, **kw: Any) -> MonthlyRun:
+    """`run_monthly` of the month on `data` (the sample month), with no ledger."""
+    return run_monthly(rules, data, MONTH, "zh", ledger=tmp_path / "none.sqlite", **kw)
+
+
 def test_no_section_changes_the_input_frames(
     rules: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -55,7 +61,7 @@ def test_no_section_changes_the_input_frames(
         return result
 
     monkeypatch.setattr(Inputs, "load", load)
-    run = run_monthly(rules, DATA, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+    run = run_sample(rules, tmp_path)
     assert len(run.sections) == len(SECTIONS)
     assert {"orders", "chats", "attendance", "roster"} <= set(loaded)
     for kind, (frame, before) in loaded.items():
@@ -96,12 +102,9 @@ def test_an_independent_section_runs_beside_the_others_and_keeps_its_place(
         return _section("last")
 
     order: list[str] = []
-    run = run_monthly(
+    run = run_sample(
         rules,
-        DATA,
-        MONTH,
-        "zh",
-        ledger=tmp_path / "none.sqlite",
+        tmp_path,
         sections=[first, background, last],
         on_section=lambda s: order.append(s.key),
     )
@@ -116,14 +119,7 @@ def test_an_error_in_the_independent_section_stops_the_run(rules: RuleSet, tmp_p
         raise InputError("chats: broken")
 
     with pytest.raises(InputError, match="chats: broken"):
-        run_monthly(
-            rules,
-            DATA,
-            MONTH,
-            "zh",
-            ledger=tmp_path / "none.sqlite",
-            sections=[lambda ctx: _section("first"), broken],
-        )
+        run_sample(rules, tmp_path, sections=[lambda ctx: _section("first"), broken])
 
 
 @pytest.fixture
@@ -354,7 +350,7 @@ def prepared(monkeypatch: pytest.MonkeyPatch) -> Prepared:
 def test_the_messages_are_sorted_while_the_orders_are_read_and_only_once(
     rules: RuleSet, tmp_path: Path, prepared: Prepared
 ) -> None:
-    run = run_monthly(rules, DATA, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+    run = run_sample(rules, tmp_path)
     assert prepared.orders_read == [False]
     assert prepared.threads[0] is not threading.main_thread()
     assert prepared.normalized == 1  # the chats section used them
@@ -367,14 +363,7 @@ def test_the_messages_are_sorted_while_the_orders_are_read_and_only_once(
 def test_no_messages_are_sorted_when_no_section_reads_them(
     rules: RuleSet, tmp_path: Path, prepared: Prepared
 ) -> None:
-    run_monthly(
-        rules,
-        DATA,
-        MONTH,
-        "zh",
-        ledger=tmp_path / "none.sqlite",
-        sections=[commission_section],
-    )
+    run_sample(rules, tmp_path, sections=[commission_section])
     assert prepared.orders_read == [] and prepared.normalized == 0
 
 
@@ -395,7 +384,7 @@ def test_an_error_in_the_sorted_messages_is_the_chats_commands_error(
         chats_month(Inputs.scan(rules, data), rules, MONTH)
     assert "neither buyer nor staff" in alone.value.message
     with pytest.raises(InputError) as caught:
-        run_monthly(rules, data, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+        run_sample(rules, tmp_path, data)
     assert caught.value.message == alone.value.message
     assert prepared.orders_read == [False]
 
@@ -416,7 +405,7 @@ def test_an_orders_error_stops_the_run_once_the_messages_thread_is_done(
 
     monkeypatch.setattr(monthly, "month_messages", slow_messages)
     with pytest.raises(InputError) as caught:
-        run_monthly(rules, data, MONTH, "zh", ledger=tmp_path / "none.sqlite")
+        run_sample(rules, tmp_path, data)
     assert "2026-13-31" in caught.value.message and orders.name in caught.value.message
     assert prepared.orders_read == [False]
     assert not prepared.threads[0].is_alive()  # no thread outlives the run
