@@ -21,7 +21,7 @@ scoring engine reads (`waits`, `replies_within_30s`, `unanswered_10min`, …).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -288,7 +288,9 @@ def chat_kpis(
     # reach across such a silence.
     new_session = new_stream.copy()
     if rules.session_gap_h is not None and n:
-        new_session[1:] |= np.diff(t) > int(rules.session_gap_h * 3600 * second)
+        # The gap in ns, then in the log's unit: a > G ns exactly when a > G // ticks.
+        gap = int(rules.session_gap_h * 3600 * NS) // (NS // second)
+        new_session[1:] |= np.diff(t) > gap
     session_id = _narrow_cumsum(new_session)
     session_id -= 1
     starts = fb & ~(_shift_flags(fb, False) & ~new_session)
@@ -357,7 +359,12 @@ def chat_kpis(
     if on_waits is not None:
         # Handed out before the counts below and the inquiries thread's result: the
         # caller's work on the waits overlaps both.
-        on_waits(WaitLog(waits, rows, messages))
+        try:
+            on_waits(WaitLog(waits, rows, messages))
+        except BaseException:
+            if inquiries is not None:
+                wait([inquiries])  # no thread outlives the call
+            raise
 
     # ---- counts per account
     fast = answered & (response <= rules.fast_reply_s)

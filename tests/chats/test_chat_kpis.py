@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import time
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -417,6 +418,35 @@ def test_the_waits_are_handed_out_before_the_inquiries_are_joined() -> None:
         "1002 阿杰",
         "临时号",
     ]
+
+
+def test_an_error_handing_out_the_waits_waits_for_the_inquiries_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import csops.chats
+    import csops.ingest.parallel
+
+    monkeypatch.setattr(csops.ingest.parallel, "PARALLEL_ROWS", 0)  # always in a thread
+    finished = threading.Event()
+    real_inquiries = csops.chats._inquiries
+
+    def slow_inquiries(*args: Any) -> Any:
+        result = real_inquiries(*args)
+        threading.Event().wait(0.3)  # still at work when on_waits fails
+        finished.set()
+        return result
+
+    def failing(log: WaitLog) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(csops.chats, "_inquiries", slow_inquiries)
+    with pytest.raises(OSError, match="disk full"):
+        kpis(
+            [(M, "b", "2026-10-03 10:00:00", "买家"), (M, "b", "2026-10-03 10:00:30", "客服")],
+            orders=[("1", "b", "2026-10-03 12:00:00", 500)],
+            on_waits=failing,
+        )
+    assert finished.is_set()  # no thread outlives the call
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "ns"])
