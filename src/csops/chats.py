@@ -194,9 +194,15 @@ def _ticks(values: pd.Series) -> tuple[np.ndarray, int]:
     return times, _TICKS[np.datetime_data(times.dtype)[0]]
 
 
+def _position_type(n: int) -> type[np.signedinteger[Any]]:
+    """int32 for numbers up to `n` when they fit: half the memory of int64 for 10M rows,
+    and each new 80 MB array costs the kernel a fresh 80 MB to zero."""
+    return np.int32 if n <= np.iinfo(np.int32).max else np.int64
+
+
 def _narrow_cumsum(flags: np.ndarray) -> np.ndarray:
-    """`np.cumsum(flags)` in int32 when it fits (half the memory of int64 for 10M rows)."""
-    return np.cumsum(flags, dtype=np.int32 if len(flags) < 2**31 else np.int64)
+    """`np.cumsum(flags)` in `_position_type`."""
+    return np.cumsum(flags, dtype=_position_type(len(flags)))
 
 
 def _ratings(
@@ -297,7 +303,7 @@ def chat_kpis(
     ws = np.flatnonzero(starts)
     # The next staff message at or after each row (n: none): positions, then a running
     # minimum from the end.
-    staff_pos = np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64)
+    staff_pos = np.arange(n, dtype=_position_type(n))
     staff_pos[fb] = n
     next_staff = np.minimum.accumulate(staff_pos[::-1])[::-1] if n else staff_pos
     end = next_staff[ws].astype(np.int64)
@@ -477,11 +483,16 @@ def chats_month(
     the exports are checked, where `month_messages` would raise it)."""
     inputs.load(["roster", "chats", "orders"])
     staff_roster = Roster.from_frame(inputs.require("roster", command="chats"))
-    inputs.require("chats", command="chats")
+    chat_frame = inputs.require("chats", command="chats")
     order_frame = None
     if any(r.kind == "orders" for r in inputs.files):
         order_frame = inputs.require("orders", ["buyer", "paid_at"], command="chats")
-    normalized = month_messages(inputs, rules) if messages is None else messages.result()
+    words = rules.get(ValueWords).chat_direction
+    normalized = (
+        normalize_messages(chat_frame, staff_roster, words)
+        if messages is None
+        else messages.result()
+    )
     settings = rules.settings
     return chat_kpis(
         normalized,
