@@ -33,6 +33,7 @@ import pandas as pd
 
 from csops.errors import InputError, Problem, raise_problems
 from csops.period import Month
+from csops.roster import resolve_names
 from csops.rules.scoring import AttendanceRules
 from csops.rules.vocab import ValueWords
 
@@ -162,7 +163,7 @@ def leave_approval(leave: pd.DataFrame, words: ValueWords) -> tuple[pd.Series, l
     """Per leave row: approved (True), not approved (False); unknown words are problems."""
     lists = words.leave_approval
     negative = [*lists.rejected, *lists.revoked, *lists.pending]
-    known = [*lists.approved, *negative]
+    known = [*lists.approved, *negative, *lists.finished]
     result = _column(leave, "approved")
     status = _column(leave, "approval_status")
     problems = []
@@ -193,6 +194,34 @@ def approval_text(leave: pd.DataFrame) -> pd.Series:
     same = status.fillna("") == result.fillna("")
     joined = status.fillna("").str.cat(result.fillna(""), sep="/").str.strip("/")
     return joined.mask(same, result.fillna("")).fillna("")
+
+
+def leave_portions(days: pd.DataFrame, rules: AttendanceRules) -> pd.DataFrame:
+    """`days` per calendar day of leave: a half day (`half_day`) for the first day of a
+    leave starting in the afternoon and the last day of one ending at noon, both half
+    days on a day of a leave from morning to noon or afternoon to evening; a one-day leave
+    whose 时长 says less than a day (`0.5天`, `4小时`) counts for that much; else 1."""
+    out = days.copy()
+    portion = pd.Series(1.0, index=out.index)
+    if len(out) == 0:
+        out["days"] = portion
+        return out
+    half = rules.half_day
+    first = out["date"] == out["start"].dt.normalize()
+    at_midnight = (out["end"] == out["end"].dt.normalize()).astype("int64")
+    last_day = out["end"].dt.normalize() - DAY * at_midnight
+    last = out["date"] == last_day
+    if "start_half" in out:
+        portion = portion.mask(first & (_column(out, "start_half") == "pm").fillna(False), half)
+    if "end_half" in out:
+        portion = portion.mask(last & (_column(out, "end_half") == "am").fillna(False), half)
+    if "duration" in out:
+        one_day = first & last
+        given = duration_days(out["duration"], rules)
+        shorter = one_day & given.notna() & (given < 1)
+        portion = portion.mask(shorter, given.clip(lower=0).where(shorter, 1.0))
+    out["days"] = portion.astype("float64")
+    return out
 
 
 def leave_calendar_days(leave: pd.DataFrame, month: Month) -> pd.DataFrame:
@@ -252,7 +281,43 @@ DAY_COLUMNS = [
     "clock_out_result",
     "_file",
     "_row",
+    "_row_out",  # the row of the clock-out (a punch record's last punch), else `_row`
 ]
+
+
+def _shift_from_roster(
+    att: pd.DataFrame, attendance: pd.DataFrame, warnings: list[str], problems: list[Problem]
+) -> pd.DataFrame:
+    """Rows of files without a 班次 column (a punch record, a time clock) take each
+    person's 班次 from the roster."""
+    headers = attendance.attrs.get("headers") or {}
+    if headers:
+        files = [f for f, fields in headers.items() if "shift" not in fields]
+    else:
+        files = [] if "shift" in attendance else sorted(set(att["_file"].astype(str)))
+    if not files:
+        return att
+    mine = att["_file"].astype(str).isin(files)
+    if "shift" not in att:
+        att["shift"] = pd.Series(pd.NA, index=att.index, dtype="str")
+    att["shift"] = att["shift"].astype("str").where(~mine, att["roster_shift"].astype("str"))
+    lacking = mine & att["shift"].isna()
+    if lacking.any():
+        rows = att[lacking]
+        who = ", ".join(sorted(set(rows["staff_id"].astype(str)))[:10])
+        problems.append(
+            Problem.at(
+                rows,
+                column="班次",
+                message=f"the attendance has no 班次 column and the roster gives no 班次 for {who}",
+                expected="a 班次 for each person in the roster's 班次 column (e.g. 白班), or "
+                "an attendance export with its 班次",
+            )
+        )
+    warnings.append(
+        f"{', '.join(files)}: no 班次 column; each person's shift was taken from the roster's 班次"
+    )
+    return att
 
 
 def derive_attendance(
@@ -274,6 +339,10 @@ def derive_attendance(
     warnings: list[str] = []
     problems: list[Problem] = []
     staff = roster[["staff_id", "name", "hired_on", "left_on"]]
+    attendance, named = resolve_names(attendance, staff, "attendance")
+    warnings.extend(named)
+    leave, named = resolve_names(leave, staff, "leave")
+    warnings.extend(named)
 
     att = attendance[month.contains(attendance["date"])]
     if att.empty:
@@ -289,9 +358,19 @@ def derive_attendance(
         )
     att, unknown = drop_unknown_staff(att, staff["staff_id"], "attendance", strict=strict)
     warnings.extend(unknown)
-    att = att.merge(
-        staff.rename(columns={"name": "roster_name"}), on="staff_id", how="left", validate="m:1"
+    shifts = pd.DataFrame(
+        {
+            "staff_id": roster["staff_id"],
+            "roster_shift": roster["shift"] if "shift" in roster else pd.NA,
+        }
     )
+    att = att.merge(
+        staff.rename(columns={"name": "roster_name"}).merge(shifts, on="staff_id"),
+        on="staff_id",
+        how="left",
+        validate="m:1",
+    )
+    att = _shift_from_roster(att, attendance, warnings, problems)
     serving = in_service(att["date"], att["hired_on"], att["left_on"])
     if not serving.all():
         outside = att[~serving]
@@ -340,7 +419,7 @@ def derive_attendance(
                 f"({', '.join(rules.rest_words)})",
             )
         )
-    leaves, leave_problems = _month_leaves(leave, staff, month, words, strict, warnings)
+    leaves, leave_problems = _month_leaves(leave, staff, month, words, strict, warnings, rules)
     problems.extend(leave_problems)
     raise_problems(problems)
 
@@ -354,6 +433,17 @@ def derive_attendance(
     last_punch = att["clock_out"] if "clock_out" in att else pd.Series(pd.NaT, index=att.index)
     first_punch = first_punch.astype("datetime64[us]")
     last_punch = last_punch.astype("datetime64[us]")
+    row_out = att["_row_out"] if "_row_out" in att else pd.Series(pd.NA, index=att.index)
+    row_out = row_out.astype("Int64")
+    if "punch_count" in att:
+        # A day of a punch record with one punch: the clock-out when it lies nearer the
+        # shift's end than its start.
+        alone = (att["punch_count"] == 1).fillna(False).astype(bool) & scheduled
+        nearer_end = (first_punch - shift_end).abs() < (first_punch - shift_start).abs()
+        moved = (alone & nearer_end.fillna(False)).astype(bool)
+        last_punch = last_punch.mask(moved, first_punch)
+        first_punch = first_punch.mask(moved)
+        row_out = row_out.mask(moved, att["_row"].astype("Int64"))
 
     # Approved leave touching each day, and whether it covers the shift's start / end.
     leave_hours = leave_calendar_days(leaves[leaves["is_approved"]], month)
@@ -434,12 +524,45 @@ def derive_attendance(
             "clock_out_result": _column(att, "clock_out_result"),
             "_file": att["_file"].astype(str),
             "_row": att["_row"].astype("int64"),
+            "_row_out": row_out.where(row_out.notna(), att["_row"].astype("Int64")),
         },
         columns=DAY_COLUMNS,
     ).sort_values(["staff_id", "date"], kind="stable", ignore_index=True)
 
-    leave_days = _leave_days(leaves, days, staff, month)
+    leave_days = _leave_days(leaves, days, staff, month, rules)
     return AttendanceMonth(days=days, leave_days=leave_days, leaves=leaves, warnings=warnings)
+
+
+def half_day_times(leave: pd.DataFrame, rules: AttendanceRules) -> pd.DataFrame:
+    """A leave given in half days (DingTalk `2026-11-25 上午` / `下午`, read as the date and
+    `start_half` / `end_half`) with the times it covers: a morning from 00:00 to `noon`,
+    an afternoon from `noon` to the end of the day."""
+    if "start_half" not in leave and "end_half" not in leave:
+        return leave
+    noon = pd.Timedelta(hours=rules.noon.hour, minutes=rules.noon.minute)
+    out = leave.copy()
+    start_half = _column(out, "start_half")
+    end_half = _column(out, "end_half")
+    out["start"] = out["start"].mask((start_half == "pm").fillna(False), out["start"] + noon)
+    end_day = out["end"].dt.normalize()
+    out["end"] = out["end"].mask((end_half == "am").fillna(False), end_day + noon)
+    out["end"] = out["end"].mask((end_half == "pm").fillna(False), end_day + DAY)
+    return out
+
+
+_DURATION_TEXT = re.compile(
+    r"^\s*(?:(半天)|([0-9]+(?:\.[0-9]+)?)\s*(天|日|小时|h|H|hours?|days?|d)?)\s*$"
+)
+
+
+def duration_days(text: pd.Series, rules: AttendanceRules) -> pd.Series:
+    """时长 as leave days: `1天` 1, `0.5天` 0.5, `4小时` 4 / hours_per_day, `半天` half_day;
+    a bare number is days; NA when empty or unreadable."""
+    parts = text.astype("str").str.extract(_DURATION_TEXT.pattern)
+    number = pd.to_numeric(parts[1], errors="coerce")
+    hours = parts[2].isin(["小时", "h", "H", "hour", "hours"])
+    days = number.where(~hours, number / rules.hours_per_day)
+    return days.where(parts[0].isna(), rules.half_day).astype("float64")
 
 
 def _month_leaves(
@@ -449,9 +572,11 @@ def _month_leaves(
     words: ValueWords,
     strict: bool,
     warnings: list[str],
+    rules: AttendanceRules,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """The leave rows touching the month, with `is_approved` and `approval` (text)."""
     problems: list[Problem] = []
+    leave = half_day_times(leave, rules)
     touching = (leave["start"] < month.end) & (leave["end"] >= month.start)
     touching |= month.contains(leave["start"]) | month.contains(leave["end"])
     leaves = leave[touching].reset_index(drop=True)
@@ -498,14 +623,21 @@ def _month_leaves(
 
 
 def _leave_days(
-    leaves: pd.DataFrame, days: pd.DataFrame, staff: pd.DataFrame, month: Month
+    leaves: pd.DataFrame,
+    days: pd.DataFrame,
+    staff: pd.DataFrame,
+    month: Month,
+    rules: AttendanceRules,
 ) -> pd.DataFrame:
     """One row per staff member per calendar day touched by an approved leave, within
-    their days on staff and not on a day the attendance shows as a rest day."""
-    columns = ["staff_id", "date", "leave_kind", "kind", "start", "end", "approval"]
-    exploded = leave_calendar_days(leaves[leaves["is_approved"]], month)
+    their days on staff and not on a day the attendance shows as a rest day; `days` is
+    the part of a leave day it counts for (1, or a half day, see `leave_portions`)."""
+    columns = ["staff_id", "date", "leave_kind", "kind", "start", "end", "approval", "days"]
+    exploded = leave_portions(leave_calendar_days(leaves[leaves["is_approved"]], month), rules)
     exploded = exploded.sort_values(["staff_id", "date", "start", "_row"], kind="stable")
-    exploded = exploded.drop_duplicates(["staff_id", "date"])
+    # Two half-day leaves of one day make a day; otherwise a day counts once.
+    portion = exploded.groupby(["staff_id", "date"])["days"].transform("sum").clip(upper=1)
+    exploded = exploded.assign(days=portion).drop_duplicates(["staff_id", "date"])
     exploded = exploded.merge(staff[["staff_id", "hired_on", "left_on"]], on="staff_id")
     exploded = exploded[in_service(exploded["date"], exploded["hired_on"], exploded["left_on"])]
     rest = days.loc[~days["scheduled"], ["staff_id", "date"]].assign(_rest=True)

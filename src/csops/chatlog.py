@@ -248,6 +248,7 @@ def _direction(frame: pd.DataFrame, words: ChatDirection) -> np.ndarray:
                 Problem.at(
                     frame[unknown],
                     column="发送方",
+                    field="direction",
                     message=f"{int(unknown.sum())} messages have a direction that is neither "
                     "buyer nor staff",
                     samples=[str(v) for v in frame["direction"][unknown].head(3)],
@@ -278,6 +279,7 @@ def _sender_receiver(
                 Problem.at(
                     frame[neither],
                     column="发送人/接收人",
+                    field="sender",
                     message=f"{int(neither.sum())} messages have neither a sender nor a "
                     "receiver that is a roster account, so the staff side is unknown",
                     samples=[str(v) for v in frame["sender"][neither].head(3)],
@@ -319,7 +321,9 @@ def _finished(value: np.ndarray) -> Future[np.ndarray]:
     return future
 
 
-def _require_present(frame: pd.DataFrame, values: pd.Series, column: str, what: str) -> None:
+def _require_present(
+    frame: pd.DataFrame, values: pd.Series, column: str, what: str, field: str
+) -> None:
     missing = values.isna().to_numpy()
     if missing.any():
         raise_problems(
@@ -327,6 +331,7 @@ def _require_present(frame: pd.DataFrame, values: pd.Series, column: str, what: 
                 Problem.at(
                     frame[missing],
                     column=column,
+                    field=field,
                     message=f"{int(missing.sum())} messages have no {what}",
                     expected=f"the {what} of every message",
                 )
@@ -334,27 +339,56 @@ def _require_present(frame: pd.DataFrame, values: pd.Series, column: str, what: 
         )
 
 
+def direction_layout(frame: pd.DataFrame) -> np.ndarray:
+    """Which messages come from a log with a direction column (account, buyer, 发送方), as
+    opposed to one with a sender and a receiver: by each file's own columns when the
+    frame says which files have which (`attrs["headers"]`), else by the cells."""
+    n = len(frame)
+    has = {c for c in ("account", "buyer", "direction", "sender", "receiver") if c in frame}
+    if not {"sender", "receiver"} <= has:
+        return np.ones(n, dtype=bool)
+    if not {"account", "buyer", "direction"} <= has:
+        return np.zeros(n, dtype=bool)
+    headers = frame.attrs.get("headers") or {}
+    if headers and "_file" in frame:
+        files = [f for f, fields in headers.items() if "direction" in fields]
+        return np.asarray(frame["_file"].astype("str").isin(files), dtype=bool)
+    return np.asarray(frame["direction"].notna(), dtype=bool)
+
+
 def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection) -> pd.DataFrame:
     """One row per message in the shape the chat KPIs use, sorted by account, buyer, time."""
     n = len(frame)
-    if "direction" in frame and "account" in frame and "buyer" in frame:
+    by_direction = direction_layout(frame)
+    if by_direction.all():
         # The direction words are classified in a thread while the runs are found.
         direction = background(_direction, frame, words, rows=n)
         account, buyer = frame["account"], frame["buyer"]
-        account_header, buyer_header = "客服账号", "买家"
-    else:
+    elif not by_direction.any():
         account, buyer, sides = _sender_receiver(frame, roster)
         direction = _finished(sides)
-        account_header = buyer_header = "发送人/接收人"
+    else:
+        # Two layouts in one log (a 千牛 export beside a 咚咚 one): each file's rows are
+        # read in its own layout, then put side by side.
+        mine, theirs = frame[by_direction], frame[~by_direction]
+        other_account, other_buyer, other_sides = _sender_receiver(theirs, roster)
+        sides = np.empty(n, dtype=bool)
+        sides[by_direction] = _direction(mine, words)
+        sides[~by_direction] = other_sides
+        direction = _finished(sides)
+        account = frame["account"].astype("str").copy()
+        buyer = frame["buyer"].astype("str").copy()
+        account[~by_direction] = other_account.to_numpy()
+        buyer[~by_direction] = other_buyer.to_numpy()
 
     try:
         heads, (account_run, accounts), (buyer_run, buyers) = _factorized_runs(account, buyer, n)
     finally:
         wait([direction])  # no thread outlives the call, whatever happens
     from_buyer = direction.result()  # an unknown direction word is reported first
-    _require_present(frame, account, account_header, "staff account")
-    _require_present(frame, buyer, buyer_header, "buyer")
-    _require_present(frame, frame["time"], "时间", "time")
+    _require_present(frame, account, "客服账号", "staff account", "account")
+    _require_present(frame, buyer, "买家", "buyer", "buyer")
+    _require_present(frame, frame["time"], "时间", "time", "time")
     times = frame["time"].to_numpy()
     if times.dtype.kind != "M":
         times = times.astype("datetime64[us]")

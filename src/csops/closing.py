@@ -157,11 +157,13 @@ def _order_fields(crules: CommissionRules) -> list[str]:
 
 def input_files(inputs: Inputs) -> list[InputFile]:
     """Name and SHA-256 of every input file a close reads."""
-    files = [
-        InputFile.of(r.source.path, r.display)
+    # A workbook of two exports (主订单 and 子订单 sheets) is one file.
+    paths = {
+        r.source.path: r.source.file_name or r.display
         for r in inputs.files
-        if r.source is not None and r.kind in KINDS_USED
-    ]
+        if r.source is not None and r.target in KINDS_USED and not r.skipped
+    }
+    files = [InputFile.of(path, name) for path, name in paths.items()]
     return sorted(files, key=lambda f: f.name)
 
 
@@ -173,7 +175,7 @@ def compute_month(
     inputs.load(list(KINDS_USED))
     crules = rules.get(CommissionRules)
     roster = Roster.from_frame(inputs.require("roster", ["staff_id", "name"], command="close"))
-    inputs.require("attendance", ["staff_id", "date", "shift"], command="close")
+    inputs.require("attendance", ["date"], command="close")
     orders = inputs.require("orders", _order_fields(crules), command="close")
     chats = inputs.require("chats", command="close")
     previous, warnings = levels_before(rules, ledger_path, period)

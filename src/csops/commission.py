@@ -18,6 +18,7 @@ The flow, all vectorised over orders:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,6 +71,13 @@ class Selection:
     closed_before_payment: int = 0  # of the unpaid: status says closed
     other_months: int = 0  # paid, but the month_by time is outside the month
     notes: list[str] = field(default_factory=list)
+    # Paid orders whose status says closed or cancelled, with no refund amount in their
+    # export: counted as fully refunded (how many, and the fen).
+    cancelled: int = 0
+    cancelled_fen: int = 0
+    # Files of some counted orders that have no refund column (refunds taken as 0 there,
+    # but for cancelled orders).
+    no_refund_files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -202,6 +210,19 @@ def rate_str(rate: Decimal) -> str:
 # ---------------------------------------------------------------- which orders count
 
 
+def _status_word(text: str) -> str:
+    """An 订单状态 as the rule words compare it: NFKC (full-width commas), no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _files_without(frame: pd.DataFrame, field_name: str) -> list[str]:
+    """The files of `frame`'s rows whose export has no column for a field (the frame
+    keeps each file's headers in `attrs["headers"]`)."""
+    headers = frame.attrs.get("headers") or {}
+    files = dict.fromkeys(frame["_file"].astype(str)) if "_file" in frame else {}
+    return [f for f in files if f in headers and field_name not in headers[f]]
+
+
 def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) -> Selection:
     """Paid orders of the month with net = paid − refunded (fen); unpaid ones never count."""
     needed: list[str] = ["paid_at", rules.month_by]
@@ -217,18 +238,33 @@ def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) ->
     in_month = paid & month.contains(when).fillna(False).astype(bool)
     sel = Selection(orders=pd.DataFrame())
     sel.unpaid = int((~paid).sum())
+    closed = pd.Series(False, index=orders.index)
     if "status" in orders:
-        closed = orders["status"].astype("str").str.strip().isin(rules.closed_statuses)
+        words = {_status_word(w) for w in rules.closed_statuses}
+        status = orders["status"].astype("str")
+        closed = status.map(lambda v: isinstance(v, str) and _status_word(v) in words)
+        closed = closed.astype(bool)
         sel.closed_before_payment = int((closed & ~paid).sum())
     sel.other_months = int((paid & ~in_month).sum())
 
     counted = orders[in_month]
     paid_fen = counted["paid_amount_fen"]
     if "refund_amount_fen" in counted:
-        refund_fen = counted["refund_amount_fen"].fillna(0)
+        given = counted["refund_amount_fen"]
     else:
-        refund_fen = pd.Series(0, index=counted.index, dtype="Int64")
+        given = pd.Series(pd.NA, index=counted.index, dtype="Int64")
+    sel.no_refund_files = _files_without(counted, "refund_amount")
+    if "refund_amount_fen" not in counted:
         sel.notes.append("refunds")
+        sel.no_refund_files = []
+    # Cancelled means refunded: a paid order closed or cancelled afterwards earns nothing,
+    # unless its export states the refund (an explicit amount wins).
+    cancelled = (closed[in_month] & given.isna() & paid_fen.notna()).astype(bool)
+    refund_fen = given.fillna(0).astype("Int64")
+    if cancelled.any():
+        refund_fen = refund_fen.mask(cancelled, paid_fen)
+        sel.cancelled = int(cancelled.sum())
+        sel.cancelled_fen = int(paid_fen[cancelled].sum())
     problems = []
     no_amount = paid_fen.isna()
     if no_amount.any():

@@ -77,13 +77,18 @@ class Problem:
         message: str,
         *,
         column: str | None = None,
+        field: str | None = None,
         samples: Any = None,
         expected: str | None = None,
     ) -> Problem:
         """The problem of the offending `rows` of a cleaned frame: their files (`_file`),
         first spreadsheet row numbers (`_row`), how many, and the first sample values
-        (`samples`: a sequence or Series aligned with `rows`)."""
+        (`samples`: a sequence or Series aligned with `rows`). With `field` (a canonical
+        name) the column is named as each file's own header calls it (`column` when the
+        frame does not say)."""
         shown = [] if samples is None else [str(v) for v in list(samples)[:3]]
+        if field is not None:
+            column = header_in(rows, field) or column or field
         return cls(
             file=", ".join(sorted(set(rows["_file"].astype(str)))) or "(no file)",
             message=message,
@@ -108,6 +113,21 @@ class Problem:
         if self.expected:
             text += f" — expected {self.expected}"
         return text
+
+
+def header_in(rows: pd.DataFrame, field: str) -> str | None:
+    """How the files of `rows` head the column of a canonical field (`发送方`, or
+    `发送方 / 消息方向` across two layouts): a frame read by `Inputs` keeps each file's
+    headers in `attrs["headers"]`; None when it does not."""
+    headers = rows.attrs.get("headers") or {}
+    if "_file" not in rows or not headers:
+        return None
+    names = []
+    for file in dict.fromkeys(rows["_file"].astype(str)):
+        name = headers.get(file, {}).get(field)
+        if name and name not in names:
+            names.append(name)
+    return " / ".join(names) or None
 
 
 def raise_problems(problems: Sequence[Problem], error: type[CsopsError] = InputError) -> None:

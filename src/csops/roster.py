@@ -91,3 +91,64 @@ class Roster:
                 f"{what}: 工号 not on the roster: {', '.join(unknown[:10])}; "
                 "add them to the roster or correct the 工号"
             )
+
+
+def _plain_name(values: pd.Series) -> pd.Series:
+    return values.astype("str").str.replace(r"\s+", "", regex=True)
+
+
+def resolve_names(
+    frame: pd.DataFrame, staff: pd.DataFrame, what: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows that name a person only by 姓名 (a DingTalk approval export without 发起人工号,
+    an 企业微信 report) get the 工号 of the roster row with that name. A name on two roster
+    rows is an error naming both; a name on none is a warning (the rows are dropped)."""
+    if "name" not in frame or len(frame) == 0:
+        return frame, []
+    ids = frame["staff_id"] if "staff_id" in frame else pd.Series(pd.NA, index=frame.index)
+    todo = ids.isna() & frame["name"].notna()
+    if not todo.any():
+        return frame, []
+    roster_names = _plain_name(staff["name"])
+    shared = roster_names[roster_names.duplicated(keep=False)]
+    wanted = _plain_name(frame.loc[todo, "name"])
+    ambiguous = wanted.isin(set(shared))
+    if ambiguous.any():
+        rows = frame.loc[todo][ambiguous.to_numpy()]
+        name = wanted[ambiguous].iloc[0]
+        both = staff.loc[roster_names == name, "staff_id"].astype(str).tolist()
+        raise_problems(
+            [
+                Problem.at(
+                    rows,
+                    column="姓名",
+                    field="name",
+                    message=f"{int(ambiguous.sum())} {what} rows name a person only by 姓名, and "
+                    f"{name} is on two roster rows ({' and '.join(both)})",
+                    samples=rows["name"].astype(str).head(3).tolist(),
+                    expected="an export with the 工号 column, or distinct names on the roster",
+                )
+            ]
+        )
+    lookup = pd.Series(staff["staff_id"].to_numpy(), index=roster_names.to_numpy())
+    lookup = lookup[~lookup.index.duplicated()]
+    found = wanted.map(lookup)
+    out = frame.copy()
+    resolved = pd.Series(ids.astype("str").to_numpy(), index=frame.index, dtype="str")
+    resolved[todo] = found.astype("str").to_numpy()
+    out["staff_id"] = resolved
+    unknown = todo & resolved.isna()
+    warnings: list[str] = []
+    if unknown.any():
+        rows = frame[unknown]
+        problem = Problem.at(
+            rows,
+            column="姓名",
+            field="name",
+            message=f"{int(unknown.sum())} {what} rows name a person (by 姓名 only) who is not "
+            "on the roster",
+            samples=rows["name"].astype(str).head(3).tolist(),
+        )
+        warnings.append(f"{problem}; they were not counted — add the person to the roster")
+        out = out[~unknown.to_numpy()]
+    return out, warnings

@@ -49,6 +49,7 @@ EVENT_COLUMNS = [
     "time",
     "minutes",
     "sheet_points",
+    "quantity",  # the part of a day a leave day counts for (a half day: 0.5); else 1
     "_file",
     "_row",
     "seen",
@@ -67,6 +68,7 @@ EVIDENCE_COLUMNS = [
     "yuan",
     "free",
     "charged",
+    "charged_days",  # the charged part of a leave day (1 unless a half day is charged)
 ]
 TALLY_COLUMNS = [
     "scheduled_days",
@@ -243,7 +245,7 @@ class ScoreResult:
         totals = (
             ev.groupby(["staff_id", "rule"], sort=False)
             .agg(
-                count=("charged", "sum"),
+                count=("charged_days", "sum"),
                 free=("free", "sum"),
                 points=("points", "sum"),
                 yuan_fen=("yuan_fen", "sum"),
@@ -261,7 +263,7 @@ class ScoreResult:
                 deductions.append(
                     {
                         "rule": rule.id,
-                        "count": int(total["count"]),
+                        "count": count_value(total["count"]),
                         "free": int(total["free"]),
                         "points": round(float(total["points"]), 4),
                         "yuan": money_str(fen_to_yuan(int(total["yuan_fen"]))),
@@ -278,7 +280,7 @@ class ScoreResult:
                     "points": float(row["points"]),
                     "penalty_yuan": money_str(row["penalty_yuan"]),
                     "counts": {
-                        key: (money_str(row[key]) if key == "award_yuan" else int(row[key]))
+                        key: (money_str(row[key]) if key == "award_yuan" else count_value(row[key]))
                         for key in TALLY_COLUMNS
                     },
                     "deductions": deductions,
@@ -317,7 +319,7 @@ def score_month(
     """
     inputs.load(["roster", "attendance", "leave", "incidents"])
     roster = Roster.from_frame(inputs.require("roster", command="score"))
-    attendance = inputs.require("attendance", ["staff_id", "date", "shift"], command="score")
+    attendance = inputs.require("attendance", ["date"], command="score")
     notes = []
     if not inputs.has("leave"):
         notes.append(
@@ -500,7 +502,10 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
                 "time": early["last_punch"],
                 "minutes": early["early_leave_minutes"].astype("float64"),
                 "_file": early["_file"],
-                "_row": early["_row"],
+                # A punch record's clock-out is its own row.
+                "_row": early["_row_out"].fillna(early["_row"]).astype("int64")
+                if "_row_out" in early
+                else early["_row"],
                 "seen": _fmt(
                     _text("early_leave", lang),
                     early.index,
@@ -807,7 +812,9 @@ def apply_rules(events: pd.DataFrame, scoring: ScoringRules, lang: str) -> pd.Da
         # which nobody lost a point must still report).
         types = {"points": "float64", "yuan_fen": "int64", "row": "int64"}
         return empty.astype({**types, "date": "datetime64[us]"}).assign(
-            free=pd.Series(dtype=bool), charged=pd.Series(dtype=bool)
+            free=pd.Series(dtype=bool),
+            charged=pd.Series(dtype=bool),
+            charged_days=pd.Series(dtype="float64"),
         )
     evidence = pd.concat(out, ignore_index=True)
     evidence = evidence.sort_values(["_staff", "_order", "time", "_row"], kind="stable")
@@ -858,8 +865,20 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
         eligible = ~(minutes > rule.free_within_minutes)  # no duration: eligible
     else:
         eligible = np.ones(len(pool), dtype=bool)
-    eligible_n = _group_cumsum(eligible.astype("int64"), first)
-    free = eligible & (eligible_n <= rule.free_per_month)
+    quantity = pool["quantity"].to_numpy(dtype="float64", na_value=1.0)
+    if (quantity == 1).all():
+        eligible_n: np.ndarray = _group_cumsum(eligible.astype("int64"), first)
+        free = eligible & (eligible_n <= rule.free_per_month)
+        charged_q = (~free).astype("float64")
+    else:
+        # Half days: the allowance is used up by their parts, and a day that straddles it
+        # is charged for the part beyond.
+        taken = np.where(eligible, quantity, 0.0)
+        eligible_n = _group_cumsum(taken, first)
+        left = np.clip(rule.free_per_month - (eligible_n - taken), 0, quantity)
+        free_q = np.where(eligible, left, 0.0)
+        charged_q = quantity - free_q
+        free = charged_q <= 1e-9
     charged = ~free
     k = _group_cumsum(charged.astype("int64"), first)
 
@@ -867,12 +886,14 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
         each = -np.abs(pool["sheet_points"].to_numpy(dtype="float64", na_value=np.nan))
     else:
         each = np.full(len(pool), float(rule.points))
-    running = _group_cumsum(np.where(charged, each, 0.0), first)
+    running = _group_cumsum(np.where(charged, each * charged_q, 0.0), first)
     point_steps = [(t.count, t.points) for t in rule.thresholds if t.points is not None]
     points = _group_diff(_steps(k, running, point_steps, "float64"), first).round(6)
 
     yuan_each = int(rule.yuan * 100) if rule.yuan is not None else 0
-    running_fen = _group_cumsum(np.where(charged, yuan_each, 0).astype("int64"), first)
+    running_fen = _group_cumsum(
+        np.where(charged, np.round(yuan_each * charged_q), 0).astype("int64"), first
+    )
     yuan_steps = [(t.count, int(t.yuan * 100)) for t in rule.thresholds if t.yuan is not None]
     yuan_fen = _group_diff(_steps(k, running_fen, yuan_steps, "int64"), first)
 
@@ -882,12 +903,12 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
         n="\0", free=rule.free_per_month, within=rule.free_within_minutes
     )
     before, after = free_text.split("\0")
-    free_text_rows = before + _texts(eligible_n, str) + after
+    free_text_rows = before + _texts(eligible_n, _count_text) + after
     before, after = _text("charged", lang).split("{k}")
     if rule.free_per_month:
         # The ordinal among the events that could be free: "#5, beyond the 4 free".
         beyond = _text("beyond", lang).format(free=rule.free_per_month)
-        step_text = before + _texts(eligible_n, str) + after + beyond
+        step_text = before + _texts(eligible_n, _count_text) + after + beyond
         if rule.free_within_minutes is not None:
             never = _text("never_free", lang).format(within=rule.free_within_minutes)
             step_text = np.where(eligible, step_text, never)
@@ -916,7 +937,25 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
     result["yuan_fen"] = yuan_fen.astype("int64")
     result["free"] = free
     result["charged"] = charged
+    result["charged_days"] = np.where(charged, charged_q, 0.0)
     return result
+
+
+def count_value(value: Any) -> int | float:
+    """A count for JSON: 3, or 2.5 when half days are in it."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def whole_or_float(values: pd.Series) -> pd.Series:
+    """Counts as whole numbers (int64), unless half days made some fractional (float64)."""
+    numbers = values.astype("float64")
+    return numbers.astype("int64") if (numbers % 1 == 0).all() else numbers
+
+
+def _count_text(value: float) -> str:
+    """4 → '4', 4.5 → '4.5' (a running count of half days)."""
+    return f"{value:g}"
 
 
 # ---------------------------------------------------------------- per staff member
@@ -943,7 +982,7 @@ def staff_table(
     )
     by_rule = (
         evidence.groupby(["staff_id", "rule"])
-        .agg(count=("charged", "sum"), points=("points", "sum"), yuan_fen=("yuan_fen", "sum"))
+        .agg(count=("charged_days", "sum"), points=("points", "sum"), yuan_fen=("yuan_fen", "sum"))
         .unstack("rule")
         .reindex(ids)
     )
@@ -956,7 +995,7 @@ def staff_table(
         else:
             charged = fen = pd.Series(0, index=ids)
             points = pd.Series(0.0, index=ids)
-        columns[f"{rule.id}_count"] = charged.astype("int64")
+        columns[f"{rule.id}_count"] = whole_or_float(charged)
         columns[f"{rule.id}_points"] = points.astype("float64").round(4)
         if charges_yuan(rule):
             columns[f"{rule.id}_yuan"] = _map_unique(fen.astype("int64"), fen_to_yuan)
@@ -982,8 +1021,10 @@ def staff_table(
     day_counts = flags.groupby(days["staff_id"]).sum().reindex(ids, fill_value=0)
     for key in flags.columns:
         columns[key] = day_counts[key].astype("int64")
-    columns["leave_days"] = (
-        leave_days.groupby("staff_id").size().reindex(ids, fill_value=0).astype("int64")
+    columns["leave_days"] = whole_or_float(
+        leave_days.groupby("staff_id")["days"].sum().reindex(ids, fill_value=0)
+        if "days" in leave_days
+        else leave_days.groupby("staff_id").size().reindex(ids, fill_value=0)
     )
     table = pd.concat([table, pd.DataFrame(columns, index=ids)], axis=1)
 
@@ -991,9 +1032,9 @@ def staff_table(
         return frame[mask].groupby("staff_id").size().reindex(ids, fill_value=0).astype("int64")
 
     absence_rules = [r.id for r in scoring.rules if r.tally_as_absence]
-    table["absences"] = (
+    table["absences"] = whole_or_float(
         sum((table[f"{r}_count"] for r in absence_rules), pd.Series(0, index=ids))
-    ).astype("int64")
+    )
     table["major_mistakes"] = count(incidents, incidents["kind_id"] == MAJOR_MISTAKE)
     yuan_kinds = [k for k, v in kinds.kinds.items() if v.value == "yuan"]
     awards = incidents[incidents["kind_id"].isin(yuan_kinds)]

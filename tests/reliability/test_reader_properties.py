@@ -95,6 +95,10 @@ def cell(draw: st.DrawFn, kind: str, name: str) -> tuple[str, Any]:
     if field.type is FieldType.INT:
         flag = draw(st.integers(0, 5))
         return str(flag), flag
+    if field.type is FieldType.FLAG:
+        flag = draw(st.integers(0, 5))
+        colour = ["灰", "红旗", "黄色", "绿", "蓝旗", "粉"][flag]
+        return draw(st.sampled_from([str(flag), colour])), flag
     value = draw(TEXT.filter(lambda t: field.nullable or text_read_back(inert(t))))
     return value, text_read_back(inert(value))
 
@@ -110,7 +114,17 @@ def export(draw: st.DrawFn, kind: str, aliases: dict[str, list[str]]) -> dict[st
     )
     if kind == "orders":  # a future date is refused: keep created/paid in the past
         names = list(dict.fromkeys(names))
-    headers = {n: draw(st.sampled_from([*aliases.get(n, []), n])) for n in names}
+    # An ERP's own order number is told from the platform's by which headers the file
+    # has (docs/inputs.md): here it keeps its canonical name.
+    headers = {
+        n: n if n == "erp_order_id" else draw(st.sampled_from([*aliases.get(n, []), n]))
+        for n in names
+    }
+    seen: set[str] = set()
+    for n in names:  # two fields never share one header text
+        if headers[n] in seen:
+            headers[n] = n
+        seen.add(headers[n])
     extra = draw(st.lists(st.sampled_from(PRIVATE), unique=True))
     columns = names + extra
     order = draw(st.permutations(columns))

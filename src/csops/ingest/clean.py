@@ -7,6 +7,8 @@ that name the file, the export's own header, row numbers and the values found.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 
 import numpy as np
@@ -27,7 +29,10 @@ from csops.ingest.schemas import Field, FieldType, Schema
 PAST_FIELDS: dict[str, tuple[str, ...]] = {
     "orders": ("created_at", "paid_at", "shipped_at", "confirmed_at"),
     "attendance": ("clock_in", "clock_out"),
+    "punches": ("time",),
     "chats": ("time",),
+    "chat_sessions": ("start",),
+    "order_items": ("created_at", "paid_at", "shipped_at", "confirmed_at"),
     "incidents": ("date",),
     "qa": ("date",),
 }
@@ -36,6 +41,8 @@ PAST_FIELDS: dict[str, tuple[str, ...]] = {
 FUTURE_MARGIN = pd.Timedelta(days=1)
 
 NULL_WORDS = ["", "-", "--", "—", "——", "null", "NULL", "None", "none", "nan", "NaN", "#N/A", "N/A"]
+# Words an export writes in an amount cell for "nothing" (千牛's 子订单 sheet: 无退款申请).
+NO_AMOUNT_WORDS = ["无退款申请", "无退款", "无", "没有申请退款"]
 MISSED_PUNCH_WORDS = ["缺卡", "未打卡", "无", "休息", "旷工", "请假", "外出", "出差", "调休"]
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 MIN_YEAR, MAX_YEAR = 2000, 2099
@@ -49,6 +56,9 @@ EXPECTED = {
     FieldType.PUNCH: "a clock time such as 08:03 or 次日 01:10, or empty for no punch",
     FieldType.NUMBER: "a number, e.g. 0.5",
     FieldType.INT: "a whole number, e.g. 1",
+    FieldType.FLAG: "a flag code 0–5 or a colour such as 红 / 红旗 (values.yaml flag_colours)",
+    FieldType.HALF_DAY: "a date and time such as 2026-10-03 08:00, or a date with 上午 / 下午",
+    FieldType.DURATION: "a length such as 1天, 0.5天, 4小时 or 半天",
 }
 
 Cleaned = tuple[pd.Series, pd.Series]  # values, unreadable-mask
@@ -81,6 +91,7 @@ WHITESPACE = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _NULL_SET = pa.array(NULL_WORDS, pa.large_string())
+_NO_AMOUNT_SET = pa.array(NO_AMOUNT_WORDS, pa.large_string())
 
 
 def _null_mask(arr: pa.Array) -> pa.Array:
@@ -204,8 +215,9 @@ def _money(s: pd.Series) -> Cleaned:
     within float noise (Excel's 29.849999999999998), else it is unreadable.
     """
     arr = pc.utf8_trim(_arrow(s), characters=GUARD_CHARACTERS)
+    words = pc.is_in(arr, value_set=_NO_AMOUNT_SET)
     arr = pc.replace_substring_regex(arr, r"[¥￥元,，\s]", "")
-    null = _np_mask(_null_mask(arr))
+    null = _np_mask(_null_mask(arr)) | _np_mask(words)
     numeric = pc.match_substring_regex(arr, r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
     two_places = pc.match_substring_regex(arr, r"^[+-]?[0-9]*(\.[0-9]{0,2})?$")
     numeric_np = numeric.to_numpy(zero_copy_only=False).astype(bool)
@@ -365,6 +377,63 @@ def _int(s: pd.Series) -> Cleaned:
     return values.where(whole).round().astype("Int64"), bad | ~whole
 
 
+def clean_flag(s: pd.Series, colours: dict[str, int] | None = None) -> Cleaned:
+    """旗帜: a code (1) or a colour word (红, 红旗, 红色 …; `colours` maps the words)."""
+    return _per_distinct(s, lambda values: _flag(values, colours or {}))
+
+
+def _flag(s: pd.Series, colours: dict[str, int]) -> Cleaned:
+    plain = strip_guard(s)
+    words = plain.map(lambda v: colours.get(normalize_word(v)) if isinstance(v, str) else None)
+    values, bad = _int(plain.mask(words.notna()))
+    found = pd.array(words.astype("object").where(words.notna(), None), dtype="Int64")
+    values = values.where(words.isna(), pd.Series(found, index=s.index))
+    return values.astype("Int64"), bad & words.isna()
+
+
+def normalize_word(text: str) -> str:
+    """A cell word as vocabularies compare it: NFKC, no spaces, lower case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+_HALF = re.compile(r"^(.*?\d)\s*(上午|下午|AM|PM|am|pm)$")
+_HALVES = {"上午": "am", "AM": "am", "am": "am", "下午": "pm", "PM": "pm", "pm": "pm"}
+
+
+def clean_half_day(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """A leave's start or end: a date-time, or a date with 上午 / 下午 (DingTalk's half-day
+    leave). Returns the date-time (the date at 00:00 for a half), the unreadable mask and
+    the half (`am`, `pm` or NA)."""
+    text = strip_guard(s)
+    parts = text.str.extract(_HALF.pattern)
+    half = parts[1].map(_HALVES)
+    has_half = half.notna()
+    dated = text.where(~has_half, parts[0])
+    values, bad = parse_datetime_text(dated)
+    values = values.where(~has_half, values.dt.normalize())
+    return values, bad, half.astype("str").where(has_half)
+
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<half>半天)|(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>天|日|小时|h|H|hours?|days?|d)?)\s*$"
+)
+
+
+def clean_duration(s: pd.Series, header: str = "") -> Cleaned:
+    """A leave's length as text the domain reads: `1天`, `0.5天`, `4小时`, `半天`. A bare
+    number takes the unit the header names (时长(小时) → hours, 请假天数 → days); with none
+    it stays bare (read as days)."""
+    text = strip_guard(s)
+    null = _is_null(text)
+    unit = "小时" if "小时" in header else "天" if "天" in header else ""
+    parts = text.str.extract(_DURATION.pattern)
+    readable = parts["half"].notna() | parts["n"].notna()
+    bare = parts["n"].notna() & parts["unit"].isna()
+    if unit:
+        text = text.where(~bare, parts["n"] + unit)
+    return text.mask(null), ~null & ~readable
+
+
 CLEANERS: dict[FieldType, Callable[[pd.Series], Cleaned]] = {
     FieldType.ORDER_ID: clean_order_id,
     FieldType.ID: clean_id,
@@ -374,6 +443,7 @@ CLEANERS: dict[FieldType, Callable[[pd.Series], Cleaned]] = {
     FieldType.DATE: clean_date,
     FieldType.NUMBER: clean_number,
     FieldType.INT: clean_int,
+    FieldType.FLAG: clean_flag,
 }
 
 
@@ -391,8 +461,12 @@ def _problem_message(field: Field, raw: pd.Series, bad: pd.Series, count: int) -
         return f"{count} rows have no order ID"
     if field.type is FieldType.MONEY:
         return f"{count} rows could not be read as an amount (or the amount is negative)"
-    if field.type in (FieldType.DATETIME, FieldType.DATE):
+    if field.type in (FieldType.DATETIME, FieldType.DATE, FieldType.HALF_DAY):
         return f"{count} rows could not be read as a date"
+    if field.type is FieldType.DURATION:
+        return f"{count} rows could not be read as a length of leave"
+    if field.type is FieldType.FLAG:
+        return f"{count} rows could not be read as a flag"
     if field.type is FieldType.PUNCH:
         return f"{count} rows could not be read as a clock time"
     if not field.nullable:
@@ -414,17 +488,23 @@ def _problem(
 
 
 def clean_columns(
-    src: SourceFile, schema: Schema, raw: RawColumns, now: pd.Timestamp | None = None
+    src: SourceFile,
+    schema: Schema,
+    raw: RawColumns,
+    now: pd.Timestamp | None = None,
+    flag_colours: dict[str, int] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed canonical frame of one file (with `_file` and `_row`) and its problems.
 
     `now` is the run's clock (default: this machine's): events later than it (plus
-    FUTURE_MARGIN) in the PAST_FIELDS are problems.
+    FUTURE_MARGIN) in the PAST_FIELDS are problems. `flag_colours`: colour word → 旗帜
+    code. A half-day field `start` also gives `start_half` (am / pm / NA).
     """
     problems = list(raw.problems)
     rows = pd.Series(raw.row_numbers.to_numpy(zero_copy_only=False), dtype="int64")
     texts: dict[str, pd.Series] = {}
     frame: dict[str, pd.Series] = {}
+    halves: dict[str, pd.Series] = {}
     mapping = src.match.mapping if src.match else {}
     limit = (pd.Timestamp.now() if now is None else now) + FUTURE_MARGIN
 
@@ -433,15 +513,23 @@ def clean_columns(
         text = pd.Series(raw.columns[name].to_pandas().array, index=rows.index)
         texts[name] = text
         found: list[Problem] = []
+        header = src.headers[mapping[name]] if name in mapping else name
         if field.type is FieldType.PUNCH:
             day = frame.get("date", pd.Series(pd.NaT, index=rows.index, dtype="datetime64[us]"))
             values, bad = clean_punch(text, day)
+        elif field.type is FieldType.FLAG:
+            values, bad = clean_flag(text, flag_colours)
+        elif field.type is FieldType.HALF_DAY:
+            values, bad, halves[name] = clean_half_day(text)
+        elif field.type is FieldType.DURATION:
+            values, bad = clean_duration(text, header)
         else:
             values, bad = CLEANERS[field.type](text)
+            if field.type is FieldType.ORDER_ID and field.nullable:
+                bad = bad & values.notna()  # an empty ERP number is no problem
         if not field.nullable:
             bad = bad | values.isna()
-        header = src.headers[mapping[name]] if name in mapping else name
-        if bad.any() and field.type in (FieldType.DATE, FieldType.DATETIME):
+        if bad.any() and field.type in (FieldType.DATE, FieldType.DATETIME, FieldType.HALF_DAY):
             early_late = out_of_range_dates(text[bad]).reindex(text.index, fill_value=False)
             if early_late.any():
                 found.append(
@@ -494,7 +582,12 @@ def clean_columns(
         for name, (values, found) in zip(group, map_columns(clean, group, len(rows)), strict=True):
             frame[schema.field(name).column] = values
             problems.extend(found)
+    for name in raw.columns:  # in field order, whichever thread cleaned it first
+        half = halves.get(name)
+        if half is not None and half.notna().any():
+            frame[f"{name}_half"] = half
     problems.extend(_punch_order(src, frame, texts, rows))
+    problems.extend(_no_identity(src, schema, frame, rows))
     df = pd.DataFrame(frame, index=rows.index)
     df["_file"] = pd.Series(src.display, index=rows.index, dtype="category")
     df["_row"] = rows
@@ -526,6 +619,30 @@ def _punch_order(
             message=f"{int(reversed_.sum())} rows have the clock-out before the clock-in "
             f"({in_header})",
             expected="a clock-out after the clock-in; a punch after midnight is written 次日 01:10",
+        )
+    ]
+
+
+def _no_identity(
+    src: SourceFile, schema: Schema, frame: dict[str, pd.Series], rows: pd.Series
+) -> list[Problem]:
+    """Rows that name nobody: every identity column (工号, 姓名) of the file is empty."""
+    present = [n for n in schema.identity if n in frame]
+    if not present or len(rows) == 0:
+        return []
+    nobody = pd.concat([frame[n].isna() for n in present], axis=1).all(axis=1)
+    if not nobody.any():
+        return []
+    headers = " / ".join(src.header_of(n) for n in present)
+    return [
+        _problem(
+            src,
+            headers,
+            rows,
+            nobody,
+            pd.Series("", index=rows.index),
+            message=f"{int(nobody.sum())} rows name nobody (no {headers})",
+            expected="the staff member's 工号 or 姓名 on every row",
         )
     ]
 

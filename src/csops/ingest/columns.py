@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from csops.ingest.schemas import SCHEMAS, Schema
 from csops.rules.columns import ColumnAliases
 
 _SPACE = re.compile(r"\s+")
+
+# A header cell of a two-row header: the group cell above (carried across its merged
+# columns) and the cell below. `上班1` over `打卡时间` reads as 上班1打卡时间, else as 打卡时间.
+Header = str | tuple[str, str]
 
 
 def normalize_header(text: object) -> str:
@@ -26,6 +31,25 @@ def clean_header(text: object) -> str:
     return str(text).replace("\ufeff", "").strip()
 
 
+def header_text(header: Header) -> str:
+    """A header as shown to people: `上班1/打卡时间` for a two-row one."""
+    if isinstance(header, tuple):
+        return "/".join(part for part in header if part)
+    return header
+
+
+def _spellings(header: Header) -> list[str]:
+    """The normalized names a header cell answers to, the most specific first."""
+    if isinstance(header, tuple):
+        group, sub = header
+        if not sub:
+            return [normalize_header(group)]
+        if not group:
+            return [normalize_header(sub)]
+        return [normalize_header(group + sub), normalize_header(sub)]
+    return [normalize_header(header)]
+
+
 @dataclass
 class Match:
     kind: str
@@ -34,14 +58,23 @@ class Match:
     # field → positions of two or more columns with the same header, the one that field
     # would be read from: which of them holds the field cannot be told.
     duplicates: dict[str, list[int]] = field(default_factory=dict)
+    excluded: list[str] = field(default_factory=list)  # fields that rule this kind out
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.excluded
 
     @property
     def score(self) -> int:
         return len(self.mapping)
+
+    def describe(self) -> str:
+        """`orders (missing paid_amount)` for messages about candidates."""
+        if self.excluded:
+            return f"{self.kind} (but it has {', '.join(self.excluded)})"
+        if self.missing:
+            return f"{self.kind} (missing {', '.join(self.missing)})"
+        return self.kind
 
 
 class AliasIndex:
@@ -60,43 +93,67 @@ class AliasIndex:
                     index.setdefault(normalize_header(alias), []).append((name, priority))
             self.by_kind[kind] = index
 
-    def match(self, kind: str, headers: list[str]) -> Match:
+    def match(self, kind: str, headers: Sequence[Header]) -> Match:
         index = self.by_kind[kind]
-        normalized = [normalize_header(h) for h in headers]
-        best: dict[str, tuple[int, int]] = {}  # field → (priority, position)
-        for position, header in enumerate(normalized):
-            for name, priority in index.get(header, ()):
-                if name not in best or priority < best[name][0]:
-                    best[name] = (priority, position)
-        mapping = {name: pos for name, (_, pos) in best.items()}
+        spelled = [_spellings(h) for h in headers]
+        # field → (priority, spelling level, position); a whole two-row name beats its
+        # lower cell alone, whatever the alias's priority.
+        found: dict[str, list[tuple[int, int, int]]] = {}
+        for position, names in enumerate(spelled):
+            for level, name_text in enumerate(names):
+                for name, priority in index.get(name_text, ()):
+                    found.setdefault(name, []).append((level, priority, position))
+        best = {name: min(ranks) for name, ranks in found.items()}
+        schema = SCHEMAS[kind]
+        for name, other in schema.distinct_from:
+            # Not the column the other field is read from: the file has one number there.
+            if name in best and other in best:
+                taken = best[other][2]
+                rest = sorted(r for r in found[name] if r[2] != taken)
+                if rest:
+                    best[name] = rest[0]
+                else:
+                    del best[name]
+        mapping = {name: pos for name, (_, _, pos) in best.items()}
         duplicates: dict[str, list[int]] = {}
-        if len(set(normalized)) < len(normalized):
-            for name, pos in mapping.items():
-                same = [i for i, h in enumerate(normalized) if h == normalized[pos]]
-                if len(same) > 1:
-                    duplicates[name] = same
-        return Match(kind, mapping, missing_columns(SCHEMAS[kind], mapping), duplicates)
+        for name, (level, _, pos) in best.items():
+            if name not in mapping:
+                continue
+            text = spelled[pos][level]
+            same = [i for i, n in enumerate(spelled) if len(n) > level and n[level] == text]
+            if len(same) > 1:
+                duplicates[name] = same
+        excluded = [name for name in schema.excludes if name in mapping]
+        return Match(kind, mapping, missing_columns(schema, mapping), duplicates, excluded)
 
-    def classify(self, headers: list[str], kinds: tuple[str, ...] | None = None) -> Match | None:
+    def rank(self, headers: Sequence[Header], kinds: Sequence[str] | None = None) -> list[Match]:
+        """Every kind's match that maps at least one column, best first: complete ones,
+        then by columns mapped; on a tie the kind listed first in SCHEMAS."""
+        matches = [self.match(k, headers) for k in (kinds or tuple(SCHEMAS))]
+        found = [m for m in matches if m.score > 0]
+        return sorted(
+            found, key=lambda m: (not m.complete, bool(m.excluded), -m.score, len(m.missing))
+        )
+
+    def classify(
+        self, headers: Sequence[Header], kinds: Sequence[str] | None = None
+    ) -> Match | None:
         """The kind whose required columns are all present and which maps the most columns.
 
         With no complete match, the best partial one (so `inspect` can say what is missing);
         None when no header cell is known at all.
         """
-        matches = [self.match(k, headers) for k in (kinds or tuple(SCHEMAS))]
-        complete = [m for m in matches if m.complete]
-        pool = complete or [m for m in matches if m.score > 0]
-        if not pool:
-            return None
-        # On a tie the kind listed first in SCHEMAS wins (max keeps the first maximum).
-        return max(pool, key=lambda m: (m.score, -len(m.missing)))
+        ranked = self.rank(headers, kinds)
+        return ranked[0] if ranked else None
 
 
 def missing_columns(schema: Schema, mapping: dict[str, int]) -> list[str]:
     missing = [name for name in schema.required if name not in mapping]
-    if schema.one_of and not any(all(n in mapping for n in group) for group in schema.one_of):
-        missing.append(
-            " + ".join(schema.one_of[0])
-            + "".join(f" (or {' + '.join(g)})" for g in schema.one_of[1:])
-        )
+    for groups in schema.any_of:
+        if not any(all(n in mapping for n in group) for group in groups):
+            missing.append(
+                " + ".join(groups[0]) + "".join(f" (or {' + '.join(g)})" for g in groups[1:])
+            )
+    if schema.identity and not any(n in mapping for n in schema.identity):
+        missing.append(" or ".join(schema.identity))
     return missing

@@ -19,12 +19,22 @@ from pathlib import Path
 import pandas as pd
 
 from csops.errors import InputError, Problem, UsageError, raise_problems
-from csops.ingest.clean import clean_columns, empty_frame
-from csops.ingest.columns import AliasIndex
+from csops.ingest.clean import clean_columns, empty_frame, normalize_word
+from csops.ingest.columns import AliasIndex, Match
 from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, probe, read_columns
 from csops.ingest.redact import redact
-from csops.ingest.schemas import KINDS, SCHEMAS
+from csops.ingest.reshape import (
+    Reshaped,
+    collapse_order_lines,
+    days_from_punches,
+    drop_days_in,
+    messages_from_transcripts,
+    orders_from_items,
+)
+from csops.ingest.schemas import KINDS, SCHEMAS, feeders
 from csops.rules.loader import RuleSet
+from csops.rules.scoring import ScoringRules
+from csops.rules.vocab import ValueWords
 
 _DATA_LIKE = re.compile(r"\d{3}")  # a date, an amount, an ID: no header cell looks so
 PROGRESS_BYTES = 32 << 20  # files above this take a second or more: show a spinner
@@ -32,7 +42,10 @@ PROGRESS_BYTES = 32 << 20  # files above this take a second or more: show a spin
 # The field that gives a kind's date range in `inspect`.
 TIME_FIELD = {
     "orders": "paid_at",
+    "order_items": "paid_at",
     "attendance": "date",
+    "punches": "time",
+    "chat_sessions": "start",
     "leave": "start",
     "schedule": "date",
     "chats": "time",
@@ -55,6 +68,28 @@ class FileReport:
     @property
     def kind(self) -> str | None:
         return self.source.kind if self.source else None
+
+    @property
+    def target(self) -> str | None:
+        """The kind this file's rows become (a punch record's: attendance)."""
+        kind = self.kind
+        return SCHEMAS[kind].target if kind else None
+
+    @property
+    def skipped(self) -> bool:
+        """Recognised as an export csops does not use (a DingTalk 月度汇总)."""
+        kind = self.kind
+        return bool(
+            kind
+            and SCHEMAS[kind].skip
+            and self.source
+            and self.source.match
+            and self.source.match.complete
+        )
+
+    @property
+    def notes(self) -> list[str]:
+        return self.source.notes if self.source else []
 
 
 @dataclass
@@ -105,14 +140,14 @@ class Inputs:
                     f"({', '.join(sorted(SUPPORTED_SUFFIXES))})"
                 )
             for path in found:
-                reports.append(
-                    _probe_report(path, str(path.relative_to(data_dir)), index, encoding)
+                reports.extend(
+                    _probe_reports(path, str(path.relative_to(data_dir)), index, encoding)
                 )
         for kind, paths in explicit.items():
             for path in paths:
                 if not path.is_file():
                     raise UsageError(f"--{kind} {path}: no such file")
-                reports.append(_probe_report(path, str(path), index, encoding, (kind,)))
+                reports.extend(_probe_reports(path, str(path), index, encoding, feeders(kind)))
         return cls(rules=rules, files=reports, data_dir=data_dir, now=now)
 
     def load(
@@ -130,8 +165,10 @@ class Inputs:
         start while the others are read (it must not raise, and must not rely on the
         frame being free of problems: those are raised at the end).
 
-        A file that cannot be read at all is always fatal, whatever its kind: it might hold
-        the orders a commission depends on.
+        Each file is read and mapped on its own, reshaped into the rows of its kind (a
+        子订单 sheet into orders, punches into days, transcripts into messages), and only
+        then are a kind's files combined. A file that cannot be read at all is always
+        fatal, whatever its kind: it might hold the orders a commission depends on.
         """
         unreadable = [
             f"{r.display}: {r.error}" if not r.error.startswith(r.display) else r.error
@@ -149,26 +186,134 @@ class Inputs:
         for kind in kinds:
             if kind in self.frames:
                 continue
-            reports = [r for r in self.files if r.kind == kind and r.source is not None]
-            parts = []
-            for report in reports:
-                assert report.source is not None
-                df = self._read(report, lazy)
-                if df is not None:
-                    parts.append(df)
-                problems.extend(report.problems)
+            read: dict[str, list[tuple[FileReport, pd.DataFrame]]] = {}
+            for source_kind in feeders(kind):
+                for report in self.files:
+                    if report.kind != source_kind or report.source is None or report.skipped:
+                        continue
+                    df = self._read(report, lazy)
+                    if df is not None:
+                        shaped = self._reshape(source_kind, report, df)
+                        report.problems.extend(shaped.problems)
+                        report.source.notes.extend(shaped.notes)
+                        read.setdefault(source_kind, []).append((report, shaped.frame))
+                    problems.extend(report.problems)
+            parts = self._combine(kind, read)
             if parts:
                 frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
                 if len(parts) > 1:
                     frame["_file"] = frame["_file"].astype("category")
                 frame, dedupe_problems = self._dedupe(kind, frame, multi=len(parts) > 1)
                 problems.extend(dedupe_problems)
+                frame.attrs["headers"] = {
+                    report.display: _target_headers(source_kind, report.source)
+                    for source_kind, pairs in read.items()
+                    for report, _ in pairs
+                    if report.source is not None
+                }
                 self.frames[kind] = frame
                 if on_loaded is not None:
                     on_loaded(kind)
         if strict:
             raise_problems(problems)
         return self
+
+    def _reshape(self, source_kind: str, report: FileReport, df: pd.DataFrame) -> Reshaped:
+        """One file's rows as rows of the kind it feeds."""
+        src = report.source
+        assert src is not None
+        if source_kind == "orders":
+            shaped = collapse_order_lines(df, report.display)
+        elif source_kind == "order_items":
+            shaped = orders_from_items(df, report.display)
+        elif source_kind == "punches":
+            night = self.rules.get(ScoringRules).attendance.night_minutes()
+            shaped = days_from_punches(df, report.display, night)
+        elif source_kind == "chat_sessions":
+            words = self.rules.get(ValueWords).chat_direction
+            shaped = messages_from_transcripts(
+                df, report.display, src.header_of("transcript"), words.buyer[0], words.staff[0]
+            )
+        else:
+            return Reshaped(df)
+        if source_kind in ("orders", "order_items"):
+            self._payment_checks(report, shaped)
+        return shaped
+
+    def _payment_checks(self, report: FileReport, shaped: Reshaped) -> None:
+        """Notes on what an order export says about payment: JD's 结算金额 against 余额支付
+        + 应付金额, and a payment time the export does not have."""
+        src = report.source
+        assert src is not None
+        frame = shaped.frame
+        parts = ("paid_amount_fen", "balance_amount_fen", "payable_amount_fen")
+        if all(c in frame for c in parts):
+            paid, balance, payable = (frame[c] for c in parts)
+            differ = (balance.fillna(0) + payable.fillna(0) != paid).fillna(False).astype(bool)
+            if differ.any():
+                rows = ", ".join(str(r) for r in frame["_row"][differ].head(5))
+                shaped.notes.append(
+                    f"{report.display}: {int(differ.sum())} orders whose "
+                    f"{src.header_of('paid_amount')} is not {src.header_of('balance_amount')} "
+                    f"+ {src.header_of('payable_amount')} (rows {rows}); "
+                    f"{src.header_of('paid_amount')} was taken as what the buyer paid"
+                )
+        if "paid_at" in frame:
+            return
+        if self.rules.settings.paid_time_fallback == "created_at" and "created_at" in frame:
+            unpaid_words = {normalize_word(w) for w in self._unpaid_statuses()}
+            status = frame["status"] if "status" in frame else pd.Series(pd.NA, index=frame.index)
+            unpaid = status.map(
+                lambda v: isinstance(v, str) and normalize_word(v) in unpaid_words
+            ).astype(bool)
+            frame["paid_at"] = frame["created_at"].where(~unpaid)
+            shaped.notes.append(
+                f"{report.display}: the export has no payment time (订单付款时间); as "
+                "settings.yaml allows (paid_time_fallback: created_at), each order not "
+                f"waiting for payment was taken as paid when it was created "
+                f"({src.header_of('created_at')})"
+            )
+        else:
+            shaped.notes.append(
+                f"{report.display}: the export has no payment time (订单付款时间, 付款时间, "
+                "支付时间): commission and the overdue list cannot use its orders; export "
+                "it with the payment time, or set paid_time_fallback: created_at in "
+                "settings.yaml to take the order's creation time instead"
+            )
+
+    def _unpaid_statuses(self) -> list[str]:
+        from csops.rules.shipping import ShippingRules
+
+        return list(self.rules.get(ShippingRules).status.unpaid)
+
+    def _combine(
+        self, kind: str, read: dict[str, list[tuple[FileReport, pd.DataFrame]]]
+    ) -> list[pd.DataFrame]:
+        """A kind's frames, its feeders' reshaped frames after its own: items of orders an
+        order export lists are dropped (the order export wins), as are punch days a daily
+        export lists."""
+        own = [frame for _, frame in read.get(kind, [])]
+        parts = list(own)
+        for source_kind in feeders(kind)[1:]:
+            for report, frame in read.get(source_kind, []):
+                if kind == "orders" and own:
+                    listed = pd.concat([f["order_id"] for f in own], ignore_index=True)
+                    also = frame["order_id"].isin(set(listed.dropna()))
+                    if also.any():
+                        assert report.source is not None
+                        report.source.notes.append(
+                            f"{report.display}: {int(also.sum())} orders are also in the "
+                            "order export; their items were not counted again"
+                        )
+                        frame = frame[~also.to_numpy()].reset_index(drop=True)
+                elif kind == "attendance" and own:
+                    shaped = drop_days_in(pd.concat(own, ignore_index=True), frame, report.display)
+                    assert report.source is not None
+                    report.source.notes.extend(shaped.notes)
+                    frame = shaped.frame
+                if len(frame):
+                    parts.append(frame)
+        return parts
 
     def _read(self, report: FileReport, lazy: bool) -> pd.DataFrame | None:
         src = report.source
@@ -184,7 +329,8 @@ class Inputs:
         with _progress(src):
             lazy_fields = frozenset(n for n in wanted if schema.field(n).lazy)
             raw = read_columns(src, wanted, unquoted=lazy_fields)
-        df, problems = clean_columns(src, schema, raw, self.now)
+        colours = self.rules.get(ValueWords).flag_codes()
+        df, problems = clean_columns(src, schema, raw, self.now, colours)
         src.rows = len(df)
         report.rows = len(df)
         report.problems.extend(problems)
@@ -274,13 +420,19 @@ class Inputs:
 
     def require(self, kind: str, fields: Sequence[str] = (), command: str = "") -> pd.DataFrame:
         """The kind's frame, or an InputError saying which export or column is missing."""
-        files = [r for r in self.files if r.kind == kind]
+        files = [r for r in self.files if r.target == kind and not r.skipped]
         if not files:
             where = f"in {self.data_dir}" if self.data_dir else "among the given files"
             seen = ", ".join(r.display for r in self.files[:8]) or "none"
+            hint = "".join(
+                f"; {r.display} is a {SCHEMAS[r.kind or ''].label_zh}, which csops does not "
+                f"use: {SCHEMAS[r.kind or ''].skip}"
+                for r in self.files
+                if r.skipped and r.target == kind
+            )
             raise InputError(
                 f"no {SCHEMAS[kind].label_zh} ({kind}) export found {where} (files seen: "
-                f"{seen}); add one or pass --{kind} FILE"
+                f"{seen}){hint}; add one or pass --{kind} FILE"
             )
         frame = self.frame(kind)
         schema = SCHEMAS[kind]
@@ -296,6 +448,41 @@ class Inputs:
                 )
         return frame
 
+    def files_without(self, kind: str, name: str) -> list[str]:
+        """The files of a kind (feeders included) that have no column for a field."""
+        return [
+            r.display
+            for r in self.files
+            if r.target == kind
+            and not r.skipped
+            and r.source is not None
+            and r.source.match is not None
+            and name not in r.source.match.mapping
+        ]
+
+
+# How each field of a feeding kind appears in the kind it feeds: for messages about a
+# combined frame to name the column each file has.
+_FEEDS_AS: dict[str, dict[str, tuple[str, ...]]] = {
+    "punches": {
+        "time": ("clock_in", "clock_out"),
+        "result": ("clock_in_result", "clock_out_result"),
+    },
+    "chat_sessions": {"transcript": ("time", "direction", "text"), "start": ()},
+}
+
+
+def _target_headers(source_kind: str, src: SourceFile | None) -> dict[str, str]:
+    """field of the target kind → the file's own header (for messages)."""
+    if src is None or src.match is None:
+        return {}
+    renames = _FEEDS_AS.get(source_kind, {})
+    out: dict[str, str] = {}
+    for name, pos in src.match.mapping.items():
+        for target in renames.get(name, (name,)):
+            out[target] = src.headers[pos]
+    return out
+
 
 def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, names in os.walk(folder):
@@ -307,17 +494,22 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield path
 
 
-def _probe_report(
+def _probe_reports(
     path: Path,
     display: str,
     index: AliasIndex,
     encoding: str | None,
     kinds: tuple[str, ...] | None = None,
-) -> FileReport:
+) -> list[FileReport]:
     try:
-        src = probe(path, display, index, encoding, kinds)
+        sources = probe(path, display, index, encoding, kinds)
     except InputError as exc:
-        return FileReport(None, display, error=exc.message)
+        return [FileReport(None, display, error=exc.message)]
+    return [_report(src) for src in sources]
+
+
+def _report(src: SourceFile) -> FileReport:
+    display = src.display
     if src.match is None:
         cells = [h for h in src.headers if h]
         if any(_DATA_LIKE.search(c) for c in cells):
@@ -334,11 +526,36 @@ def _probe_report(
             "to rules/columns.yaml",
         )
     report = FileReport(src, display)
-    if src.match.missing:
+    schema = SCHEMAS[src.match.kind]
+    if not src.match.complete:
         report.problems.append(_missing_problem(src, None))
+    elif schema.skip:
+        src.notes.append(f"{display}: a {schema.label_zh}; not used: {schema.skip}")
+        return report
+    rival = _rival(src)
+    if rival is not None:
+        report.problems.append(
+            Problem(
+                file=display,
+                message=f"the header fits both {src.match.kind} and {rival.kind} equally well; "
+                f"pass the file as --{SCHEMAS[src.match.kind].target} FILE or "
+                f"--{SCHEMAS[rival.kind].target} FILE to say which it is",
+            )
+        )
     if src.match.duplicates:
         report.problems.append(_duplicate_problem(src))
     return report
+
+
+def _rival(src: SourceFile) -> Match | None:
+    """A second kind the header fits just as well, which feeds another kind."""
+    assert src.match is not None
+    for other in src.candidates:
+        if not other.complete or other.score < src.match.score:
+            return None
+        if SCHEMAS[other.kind].target != SCHEMAS[src.match.kind].target:
+            return other
+    return None
 
 
 def _column_letter(position: int) -> str:
@@ -364,15 +581,39 @@ def _duplicate_problem(src: SourceFile) -> Problem:
     )
 
 
+# Headers that look like the paid amount but are not what the buyer paid: a file with
+# only these is refused, and the message says why (docs/inputs.md, "Meaning over name").
+NOT_PAID = {
+    "应付金额": "JD: the part paid beyond the JD balance; 聚水潭: the amount due",
+    "应收金额": "旺店通: the receivable (goods + postage − discount), not what was paid",
+    "款到发货金额": "旺店通: 0 for cash-on-delivery orders",
+    "商家实收金额(元)": "拼多多: what the shop receives, platform discounts included",
+    "买家应付货款": "Taobao: the goods before discounts and postage",
+    "总金额": "Taobao: the list price total",
+    "订单金额": "JD: the order total before discounts",
+}
+
+
 def _missing_problem(src: SourceFile, rules: RuleSet | None) -> Problem:
     assert src.match is not None
     missing = ", ".join(src.match.missing)
     headers = ", ".join(h for h in src.headers if h)
+    what = (
+        f"the required column {missing} is missing"
+        if src.match.missing
+        else f"it has {', '.join(src.match.excluded)}"
+    )
+    text = f"looks like {src.match.kind} but {what}; headers found: {headers[:300]}" + "".join(
+        f"; it could also be {m.describe()}" for m in src.candidates[:1]
+    )
+    shown = {normalize_word(h): h for h in src.headers if h}
+    not_paid = [f"{h} ({why})" for h, why in NOT_PAID.items() if normalize_word(h) in shown]
+    if "paid_amount" in src.match.missing and not_paid:
+        text += "; not read as the amount paid: " + "; ".join(not_paid)
     return Problem(
         file=src.display,
-        message=f"looks like {src.kind} but the required column {missing} is missing; "
-        f"headers found: {headers[:300]}; if the column is there under another name, add "
-        f"that name to rules/columns.yaml under {src.kind}",
+        message=f"{text}; if the missing column is there under another name, add that name "
+        f"to rules/columns.yaml under {src.match.kind}",
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,15 +25,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csops.errors import InputError, Problem
-from csops.ingest.columns import AliasIndex, Match, clean_header
+from csops.ingest.columns import AliasIndex, Header, Match, clean_header, header_text
 from csops.ingest.parallel import map_columns
 from csops.ingest.redact import redact
+from csops.ingest.schemas import SCHEMAS
 
 SAMPLE_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 30
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES
+_DATA_LIKE = re.compile(r"\d{3}")  # a date, an amount, an ID: no header cell looks so
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -49,14 +52,31 @@ class SourceFile:
     delimiter: str = ","
     sheet: str | None = None
     header_row: int = 0  # 1-based spreadsheet row of the header; 0 when none was found
-    headers: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # as shown: `上班1/打卡时间`
     match: Match | None = None
     rows: int | None = None  # data rows, once read
     notes: list[str] = field(default_factory=list)
+    header_rows: int = 1  # 2: a group row above the header (DingTalk, 企业微信)
+    # The file's own display name; `display` adds the sheet when a workbook holds two
+    # exports (`订单.xlsx [子订单]`).
+    file_name: str = ""
+    # The other kinds the header could be, best first (for `inspect` and messages).
+    candidates: list[Match] = field(default_factory=list)
 
     @property
     def kind(self) -> str | None:
         return self.match.kind if self.match else None
+
+    @property
+    def data_row(self) -> int:
+        """1-based spreadsheet row of the first data row."""
+        return max(self.header_row, 1) + self.header_rows
+
+    def header_of(self, name: str) -> str:
+        """The export's own header of a canonical field (the field name if unmapped)."""
+        if self.match and name in self.match.mapping:
+            return self.headers[self.match.mapping[name]]
+        return name
 
 
 @dataclass
@@ -78,10 +98,12 @@ def probe(
     index: AliasIndex,
     encoding: str | None = None,
     kinds: tuple[str, ...] | None = None,
-) -> SourceFile:
+) -> list[SourceFile]:
     """Sniff format, encoding, sheet and header row of a file; classify it by its header.
 
-    `kinds` limits the classification (a file given as `--orders FILE` is read as orders).
+    A workbook gives one source per sheet that reads as an export (a 千牛 order workbook
+    holds its orders and their items on two sheets), else its best sheet. `kinds` limits
+    the classification (a file given as `--orders FILE` is read as orders).
     """
     try:
         size = path.stat().st_size
@@ -95,7 +117,9 @@ def probe(
         return _probe_excel(path, display, size, "xlsx", index, kinds)
     if head.startswith(_OLE_MAGIC):
         return _probe_excel(path, display, size, "xls", index, kinds)
-    return _probe_text(path, display, size, head, index, encoding, kinds)
+    if _looks_like_html(head):
+        return [_probe_html(path, display, size, head, index, encoding, kinds)]
+    return [_probe_text(path, display, size, head, index, encoding, kinds)]
 
 
 def _detect_encoding(display: str, head: bytes, complete: bool) -> str:
@@ -150,25 +174,98 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return "\t" if tabs > commas else ","
 
 
+@dataclass
+class HeaderChoice:
+    """Where a file's header is and what it reads as."""
+
+    index: int  # 0-based row of the (first) header row
+    headers: list[Header]
+    match: Match | None
+    ranked: list[Match]
+    rows: int = 1  # header rows: 2 when a row of sub-headers lies below
+
+
+def _two_rows(upper: list[str], lower: list[str]) -> list[Header]:
+    """Two header rows as one: a group cell in the upper row spans the columns to its
+    right whose upper cell is empty and lower cell is not (Excel's merged group header)."""
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    out: list[Header] = []
+    group = ""
+    for top, sub in zip(upper, lower, strict=True):
+        if top:
+            group = top if sub else ""
+        elif not sub:
+            group = ""
+        out.append((top or group, sub))
+    return out
+
+
+def _is_sub_header(lower: list[str], match: Match, schema_fields: tuple[str, ...]) -> bool:
+    """Whether the row below a header is a row of sub-headers: it has text, none of its
+    cells looks like data (a date, an amount, an ID) and the columns every data row fills
+    (who, the date, the order number) are empty in it (merged from the row above)."""
+    cells = [c for c in lower if c]
+    if not cells or any(_DATA_LIKE.search(c) for c in cells):
+        return False
+    for name in schema_fields:
+        pos = match.mapping.get(name)
+        if pos is not None and pos < len(lower) and lower[pos]:
+            return False
+    return True
+
+
 def _best_header(
     rows: list[list[Any]], index: AliasIndex, kinds: tuple[str, ...] | None = None
-) -> tuple[int, list[str], Match | None]:
-    """The row (0-based) among the first rows that reads best as a header of some kind."""
-    best: tuple[tuple[int, int], int, list[str], Match | None] = ((-1, -1), 0, [], None)
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = [clean_header(c) for c in row]
+) -> HeaderChoice:
+    """The row (0-based) among the first rows that reads best as a header of some kind,
+    with the row below it when that is a row of sub-headers."""
+    best: HeaderChoice | None = None
+    best_rank: tuple[int, int] = (-1, -1)
+    texts = [[clean_header(c) for c in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    for i, headers in enumerate(texts):
         if sum(1 for h in headers if h) < 2:
             continue
-        match = index.classify(headers, kinds)
-        if match is None:
+        ranked = index.rank(headers, kinds)
+        if not ranked:
             continue
-        rank = (1 if match.complete else 0, match.score)
-        if rank > best[0]:
-            best = (rank, i, headers, match)
-    if best[3] is None:
-        first = next((r for r in rows if any(str(c).strip() for c in r)), [])
-        return 0, [clean_header(c) for c in first], None
-    return best[1], best[2], best[3]
+        match = ranked[0]
+        choice = HeaderChoice(i, list(headers), match, ranked)
+        if i + 1 < len(texts):
+            doubled = _two_rows(headers, texts[i + 1])
+            ranked2 = index.rank(doubled, kinds)
+            if ranked2 and ranked2[0].complete and ranked2[0].score >= match.score:
+                top = ranked2[0]
+                schema = SCHEMAS[top.kind]
+                must = (*schema.required, *schema.identity)
+                if _is_sub_header(texts[i + 1], top, must):
+                    choice = HeaderChoice(i, doubled, top, ranked2, rows=2)
+        rank = (1 if choice.match and choice.match.complete else 0, choice.match.score)
+        if rank > best_rank:
+            best, best_rank = choice, rank
+    if best is None:
+        first = next((r for r in texts if any(r)), [])
+        return HeaderChoice(0, list(first), None, [])
+    return best
+
+
+def _source(
+    path: Path, display: str, fmt: str, size: int, choice: HeaderChoice, **kw: Any
+) -> SourceFile:
+    return SourceFile(
+        path=path,
+        display=display,
+        format=fmt,
+        size=size,
+        header_row=choice.index + 1 if choice.match else 0,
+        headers=[header_text(h) for h in choice.headers],
+        match=choice.match,
+        header_rows=choice.rows,
+        candidates=choice.ranked[1:],
+        file_name=display,
+        **kw,
+    )
 
 
 def _probe_text(
@@ -181,14 +278,7 @@ def _probe_text(
     kinds: tuple[str, ...] | None,
 ) -> SourceFile:
     complete = size <= len(head)
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r} given with --encoding") from None
-        enc = encoding
-    else:
-        enc = _detect_encoding(display, head, complete)
+    enc = _encoding(display, head, complete, encoding)
     sample_bytes = head if complete else head[: head.rfind(b"\n") + 1] or head
     text = sample_bytes.decode(enc, errors="replace")
     if text.startswith("\ufeff"):
@@ -199,19 +289,91 @@ def _probe_text(
         rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     except csv.Error as exc:
         raise InputError(f"{display}: the CSV cannot be parsed ({exc})") from None
-    header_index, headers, match = _best_header(rows, index, kinds)
-    src = SourceFile(
-        path=path,
-        display=display,
-        format="csv",
-        size=size,
-        encoding=enc,
-        delimiter=delimiter,
-        header_row=header_index + 1 if match else 0,
-        headers=headers,
-        match=match,
-    )
-    return src
+    choice = _best_header(rows, index, kinds)
+    return _source(path, display, "csv", size, choice, encoding=enc, delimiter=delimiter)
+
+
+def _encoding(display: str, head: bytes, complete: bool, given: str | None) -> str:
+    if given:
+        try:
+            codecs.lookup(given)
+        except LookupError:
+            raise InputError(f"unknown encoding {given!r} given with --encoding") from None
+        return given
+    return _detect_encoding(display, head, complete)
+
+
+# ---------------------------------------------------------------- HTML saved as .xls
+
+_HTML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*<", re.S)
+_HTML_TAG = re.compile(rb"<(table|html|tr)[\s>]", re.I)
+_META_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """Many back ends save an HTML table under an .xls name; Excel opens it as a sheet."""
+    return bool(_HTML_START.match(head[:64])) and bool(_HTML_TAG.search(head[:8192]))
+
+
+def _html_encoding(display: str, head: bytes, complete: bool, given: str | None) -> str:
+    if given:
+        return _encoding(display, head, complete, given)
+    declared = _META_CHARSET.search(head[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            pass
+        else:
+            # GB2312 and GBK pages hold GB18030 characters as often as not.
+            return "gb18030" if name in ("gb2312", "gbk") else name
+    return _detect_encoding(display, head, complete)
+
+
+def html_rows(path: Path, display: str, encoding: str) -> list[list[str]]:
+    """The cells of the first table of an HTML file, a list per row (colspan repeated as
+    empty cells, so columns keep their places)."""
+    from lxml import etree, html
+
+    try:
+        text = path.read_bytes().decode(encoding, errors="replace")
+        document = html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"{display}: the HTML table cannot be read ({exc})") from None
+    tables = document.xpath("//table")
+    if not tables:
+        raise InputError(f"{display}: an HTML file without a table; export it again as xlsx")
+    # The table with the most rows: pages sometimes wrap the data in a layout table.
+    table = max(tables, key=lambda t: len(t.xpath(".//tr[not(ancestor::tr)]")))
+    rows: list[list[str]] = []
+    for tr in table.xpath(".//tr[not(ancestor::tr)]"):
+        row: list[str] = []
+        for cell in tr.xpath("./td|./th"):
+            row.append(" ".join(cell.text_content().split()))
+            span = cell.get("colspan")
+            if span and span.isdigit():
+                row.extend([""] * (min(int(span), 1000) - 1))
+        rows.append(row)
+    return rows
+
+
+def _probe_html(
+    path: Path,
+    display: str,
+    size: int,
+    head: bytes,
+    index: AliasIndex,
+    encoding: str | None,
+    kinds: tuple[str, ...] | None,
+) -> SourceFile:
+    enc = _html_encoding(display, head, size <= len(head), encoding)
+    rows = html_rows(path, display, enc)
+    choice = _best_header(rows[:HEADER_SEARCH_ROWS], index, kinds)
+    return _source(path, display, "html", size, choice, encoding=enc)
+
+
+# ---------------------------------------------------------------- Excel
 
 
 def _open_workbook(path: Path, display: str, fmt: str) -> Any:
@@ -274,29 +436,24 @@ def _probe_excel(
     fmt: str,
     index: AliasIndex,
     kinds: tuple[str, ...] | None,
-) -> SourceFile:
+) -> list[SourceFile]:
     workbook = _open_workbook(path, display, fmt)
-    best: SourceFile | None = None
+    found: list[SourceFile] = []
     for sheet in workbook.sheet_names:
         rows = _sheet_rows(workbook, display, sheet, HEADER_SEARCH_ROWS)
         if not rows:
             continue
-        header_index, headers, match = _best_header(rows, index, kinds)
-        candidate = SourceFile(
-            path=path,
-            display=display,
-            format=fmt,
-            size=size,
-            sheet=sheet,
-            header_row=header_index + 1 if match else 0,
-            headers=headers,
-            match=match,
-        )
-        if best is None or _rank(candidate) > _rank(best):
-            best = candidate
-    if best is None:
+        choice = _best_header([[_cell_text(c) for c in r] for r in rows], index, kinds)
+        found.append(_source(path, display, fmt, size, choice, sheet=sheet))
+    if not found:
         raise InputError(f"{display}: the workbook has no data on any sheet")
-    return best
+    complete = [s for s in found if s.match is not None and s.match.complete]
+    if len(complete) > 1:
+        # Several sheets are exports (主订单 and 子订单): each is its own source.
+        for src in complete:
+            src.display = f"{display} [{src.sheet}]"
+        return complete
+    return [max(found, key=_rank)]
 
 
 def _rank(src: SourceFile) -> tuple[int, int]:
@@ -316,6 +473,9 @@ def read_columns(
     addresses) name rows but quote no values."""
     if src.format == "csv":
         return _read_csv(src, wanted, unquoted)
+    if src.format == "html":
+        rows = html_rows(src.path, src.display, src.encoding or "utf-8")
+        return _columns_of_rows(src, rows, wanted)
     return _read_excel(src, wanted)
 
 
@@ -368,7 +528,7 @@ def _read_csv(src: SourceFile, wanted: dict[str, int], unquoted: frozenset[str])
         table = _arrow_csv(src, pa.BufferReader(text.encode("utf-8")), names, wanted, on_invalid)
     problems: list[Problem] = []
     n = table.num_rows
-    first_data_row = src.header_row + 1
+    first_data_row = src.data_row
     numbers: list[int] | range = range(first_data_row, first_data_row + n)
     if bad_rows:
         # pyarrow does not number the rows it skips (newlines may sit inside cells): number
@@ -426,7 +586,7 @@ def _record_numbers(
     records = csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter)
     try:
         for number, record in enumerate(records, 1):
-            if number <= max(src.header_row, 1) or not record:
+            if number < src.data_row or not record:
                 continue
             if len(record) == width:
                 good.append(number)
@@ -470,7 +630,7 @@ def _arrow_csv(
             source,
             read_options=pacsv.ReadOptions(
                 column_names=names,
-                skip_rows=max(src.header_row, 1),
+                skip_rows=src.data_row - 1,
                 block_size=4 << 20,  # measured fastest on 2 cores (1, 4, 16, 64 MB)
             ),
             parse_options=pacsv.ParseOptions(
@@ -581,11 +741,16 @@ def _read_excel(src: SourceFile, wanted: dict[str, int]) -> RawColumns:
     workbook = _open_workbook(src.path, src.display, src.format)
     assert src.sheet is not None
     rows = _sheet_rows(workbook, src.display, src.sheet, None)
-    data = rows[src.header_row :] if src.header_row else rows[1:]
+    return _columns_of_rows(src, rows, wanted)
+
+
+def _columns_of_rows(src: SourceFile, rows: list[list[Any]], wanted: dict[str, int]) -> RawColumns:
+    """The wanted columns of a sheet's rows (Excel cells or HTML text) below its header."""
+    data = rows[src.data_row - 1 :]
     # Drop trailing blank rows (Excel keeps formatted empty rows in the used range).
     while data and not any(c not in (None, "") for c in data[-1]):
         data.pop()
-    first_data_row = (src.header_row or 1) + 1
+    first_data_row = src.data_row
     columns = {
         name: pa.array(
             [_cell_text(r[pos]).strip() if pos < len(r) else "" for r in data], pa.string()

@@ -164,6 +164,18 @@ def notes(result: CommissionResult, lang: str, doc: dict[str, Any]) -> list[str]
                 items=items + (" …" if len(doc["unknown_ids"]) > 10 else ""),
             )
         )
+    if sel.no_refund_files:
+        out.append(
+            label("note.commission_refunds_files", lang).format(
+                files=", ".join(sel.no_refund_files)
+            )
+        )
+    if sel.cancelled:
+        out.append(
+            label("note.commission_cancelled", lang).format(
+                count=sel.cancelled, amount=money_str(fen_to_yuan(sel.cancelled_fen))
+            )
+        )
     return out + [label(f"note.commission_{key}", lang) for key in result.notes]
 
 

@@ -28,6 +28,9 @@ def file_document(report: FileReport) -> dict[str, Any]:
             else {}
         ),
         "problems": ([report.error] if report.error else []) + [str(p) for p in report.problems],
+        "notes": list(report.notes),
+        # The other kinds the header could be, and what each lacks.
+        "also_like": [m.describe() for m in src.candidates[:2]] if src else [],
     }
 
 
@@ -36,6 +39,7 @@ def inspect_report(inputs: Inputs, lang: str) -> Report:
     rows = []
     for doc, rep in zip(docs, inputs.files, strict=True):
         problems = [p.removeprefix(rep.display + ": ") for p in doc["problems"]]
+        problems += [n.removeprefix(rep.display + ": ") for n in doc["notes"]]
         rows.append(
             {
                 "file": doc["file"],

@@ -36,6 +36,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.chats": ("聊天记录", "chat log"),
     "kind.incidents": ("奖惩登记", "incidents"),
     "kind.qa": ("质检/抽查记录", "QA spot checks"),
+    "kind.order_items": ("子订单/商品明细 (按订单合计)", "order items (added up per order)"),
+    "kind.punches": ("打卡记录 (每次打卡一行)", "punch records (a row per punch)"),
+    "kind.chat_sessions": ("聊天记录 (每个会话一行)", "chat log (a row per conversation)"),
+    "kind.attendance_summary": ("考勤月度汇总 (未使用)", "monthly attendance summary (not used)"),
+    "kind.chat_summary": ("会话统计 (未使用)", "chat session list (not used)"),
+    "kind.order_item_list": ("宝贝明细 (未使用)", "item list (not used)"),
     # report titles
     "title.inspect": ("输入文件检查", "Input files"),
     # -- score labels (issue 3) --
@@ -129,6 +135,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "note.commission_refunds": (
         "订单报表没有退款金额列: 退款按 0 计",
         "The orders export has no refund column: refunds taken as 0",
+    ),
+    "note.commission_refunds_files": (
+        "这些订单报表没有退款金额列, 其订单的退款按 0 计(已关闭/已取消的除外): {files}",
+        "These order exports have no refund column; their orders' refunds were taken as 0 "
+        "(but for closed or cancelled ones): {files}",
+    ),
+    "note.commission_cancelled": (
+        "{count} 单付款后已关闭/已取消且报表无退款金额: 按全额退款计 (共 {amount} 元), 不计提成",
+        "{count} paid orders closed or cancelled afterwards, with no refund amount in their "
+        "export, counted as fully refunded ({amount} yuan): no commission on them",
     ),
     "note.commission_flag": (
         "订单报表没有旗帜列: 未检查插旗要求",

@@ -94,7 +94,8 @@ class CommissionRules(RuleModel):
     # Either way an order without a payment time is unpaid and never counts.
     month_by: Literal["paid_at", "confirmed_at"] = "paid_at"
     # 订单状态 words meaning the order was closed; with no payment time it was closed before
-    # payment (reported apart from other unpaid orders, neither counts).
+    # payment (reported apart from other unpaid orders, neither counts); with one, it was
+    # cancelled after payment: fully refunded unless the export gives the refund.
     closed_statuses: list[str] = Field(
         default_factory=lambda: ["交易关闭", "已关闭", "订单关闭", "已取消", "交易取消"]
     )

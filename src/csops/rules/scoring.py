@@ -18,6 +18,7 @@ See docs/scoring.md for the full reference and worked examples.
 from __future__ import annotations
 
 import re
+from datetime import time
 from decimal import Decimal
 from typing import Literal
 
@@ -64,6 +65,18 @@ class AttendanceRules(RuleModel):
     rest_words: list[str] = Field(default_factory=lambda: ["休息", "休", "公休", "轮休"])
     late_grace_minutes: int = Field(0, ge=0, le=240)
     early_leave_grace_minutes: int = Field(0, ge=0, le=240)
+    # Punch records without an attendance day (a time clock): a punch before this time
+    # belongs to the day before (an evening shift's clock-out after midnight).
+    night_punches_until: Clock = time(5, 0)
+    # Leave: a half day (DingTalk 上午 / 下午) is this part of a leave day; a morning ends
+    # and an afternoon starts at `noon`; 时长 in hours is divided by `hours_per_day`.
+    half_day: float = Field(0.5, gt=0, le=1)
+    noon: Clock = time(12, 0)
+    hours_per_day: float = Field(8, gt=0, le=24)
+
+    def night_minutes(self) -> int:
+        """`night_punches_until` in minutes after midnight."""
+        return self.night_punches_until.hour * 60 + self.night_punches_until.minute
 
 
 def _whole_fen(value: Decimal | None) -> Decimal | None:

@@ -16,3 +16,7 @@ class Settings(RuleModel):
     detail_row_limit: int = Field(50_000, ge=1, le=1_000_000)
     service_hours: ServiceHours = ServiceHours()
     rounding: RoundingName = "half_up"
+    # An order export without a payment time (the 21-column 千牛 form): none = its orders
+    # count nowhere a payment time is needed (a note says so); created_at = an order not
+    # waiting for payment counts as paid when it was created.
+    paid_time_fallback: Literal["none", "created_at"] = "none"

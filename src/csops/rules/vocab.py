@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -19,12 +20,35 @@ class LeaveApproval(RuleModel):
     rejected: list[str] = Field(default_factory=list)
     revoked: list[str] = Field(default_factory=list)
     pending: list[str] = Field(default_factory=list)
+    # Words that say the approval is over, not how it ended (DingTalk 审批状态 已结束):
+    # the 审批结果 beside them decides.
+    finished: list[str] = Field(default_factory=list)
+
+
+# Taobao's 旗帜 codes; ERPs and other platforms write the colour instead.
+DEFAULT_FLAG_COLOURS: dict[int, list[str]] = {
+    0: ["灰", "灰色", "灰旗", "无", "无旗帜"],
+    1: ["红", "红色", "红旗"],
+    2: ["黄", "黄色", "黄旗"],
+    3: ["绿", "绿色", "绿旗"],
+    4: ["蓝", "蓝色", "蓝旗"],
+    5: ["粉", "粉色", "粉旗", "紫", "紫色", "紫旗"],
+}
 
 
 class ValueWords(RuleModel):
     chat_direction: ChatDirection
     leave_approval: LeaveApproval
     leave_in_lieu: list[str] = Field(default_factory=lambda: ["调休"])
+    flag_colours: dict[int, list[str]] = Field(default_factory=lambda: DEFAULT_FLAG_COLOURS)
+
+    def flag_codes(self) -> dict[str, int]:
+        """Colour word (NFKC, no spaces, lower case) → 旗帜 code."""
+        out: dict[str, int] = {}
+        for code, words in self.flag_colours.items():
+            for word in words:
+                out["".join(unicodedata.normalize("NFKC", word).split()).lower()] = code
+        return out
 
 
 class IncidentKind(RuleModel):
