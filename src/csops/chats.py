@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from csops.chatlog import changes, normalize_messages, positions_in
+from csops.errors import files_lacking
 from csops.ingest.discover import Inputs
 from csops.ingest.parallel import background
 from csops.money import fen_to_yuan, round_fen
@@ -494,7 +495,7 @@ def chats_month(
         else messages.result()
     )
     settings = rules.settings
-    return chat_kpis(
+    kpis = chat_kpis(
         normalized,
         order_frame,
         staff_roster,
@@ -504,6 +505,13 @@ def chats_month(
         settings.rounding,
         on_waits,
     )
+    without_buyer = files_lacking(order_frame, "buyer") if order_frame is not None else []
+    if without_buyer:
+        kpis.notes.append(
+            f"{', '.join(without_buyer)}: no buyer column (买家会员名); the orders of this "
+            "export are matched to no buyer, so they count in no inquiry's conversion"
+        )
+    return kpis
 
 
 # Counts kept beside the KPIs in `ChatKpis.staff` (denominators, for the scoring engine).

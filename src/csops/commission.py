@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from csops.chatlog import normalize_messages
-from csops.errors import InputError, Problem, UsageError, raise_problems
+from csops.errors import InputError, Problem, UsageError, files_lacking, raise_problems
 from csops.incidents import classify_incidents
 from csops.ingest.discover import Inputs
 from csops.memo import MemoMatcher
@@ -215,14 +215,6 @@ def _status_word(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _files_without(frame: pd.DataFrame, field_name: str) -> list[str]:
-    """The files of `frame`'s rows whose export has no column for a field (the frame
-    keeps each file's headers in `attrs["headers"]`)."""
-    headers = frame.attrs.get("headers") or {}
-    files = dict.fromkeys(frame["_file"].astype(str)) if "_file" in frame else {}
-    return [f for f in files if f in headers and field_name not in headers[f]]
-
-
 def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) -> Selection:
     """Paid orders of the month with net = paid − refunded (fen); unpaid ones never count."""
     needed: list[str] = ["paid_at", rules.month_by]
@@ -253,7 +245,7 @@ def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) ->
         given = counted["refund_amount_fen"]
     else:
         given = pd.Series(pd.NA, index=counted.index, dtype="Int64")
-    sel.no_refund_files = _files_without(counted, "refund_amount")
+    sel.no_refund_files = files_lacking(counted, "refund_amount")
     if "refund_amount_fen" not in counted:
         sel.notes.append("refunds")
         sel.no_refund_files = []

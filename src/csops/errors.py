@@ -130,6 +130,16 @@ def header_in(rows: pd.DataFrame, field: str) -> str | None:
     return " / ".join(names) or None
 
 
+def files_lacking(rows: pd.DataFrame, field: str) -> list[str]:
+    """The files of `rows` whose export has no column for a canonical field (a JD export
+    among Taobao ones has no 退款金额), by the headers a frame read by `Inputs` keeps."""
+    headers = rows.attrs.get("headers") or {}
+    if "_file" not in rows or not headers:
+        return []
+    files = dict.fromkeys(rows["_file"].astype(str))
+    return [f for f in files if f in headers and field not in headers[f]]
+
+
 def raise_problems(problems: Sequence[Problem], error: type[CsopsError] = InputError) -> None:
     """Raise one error listing every fatal problem, if there is any."""
     fatal = [p for p in problems if p.fatal]

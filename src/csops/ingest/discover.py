@@ -301,6 +301,10 @@ class Inputs:
                     also = frame["order_id"].isin(set(listed.dropna()))
                     if also.any():
                         assert report.source is not None
+                        if also.all():  # nothing of this sheet is added up after all
+                            report.source.notes[:] = [
+                                n for n in report.source.notes if "added up per order" not in n
+                            ]
                         report.source.notes.append(
                             f"{report.display}: {int(also.sum())} orders are also in the "
                             "order export; their items were not counted again"
@@ -447,18 +451,6 @@ class Inputs:
                     f"to rules/columns.yaml under {kind}.{name}"
                 )
         return frame
-
-    def files_without(self, kind: str, name: str) -> list[str]:
-        """The files of a kind (feeders included) that have no column for a field."""
-        return [
-            r.display
-            for r in self.files
-            if r.target == kind
-            and not r.skipped
-            and r.source is not None
-            and r.source.match is not None
-            and name not in r.source.match.mapping
-        ]
 
 
 # How each field of a feeding kind appears in the kind it feeds: for messages about a
