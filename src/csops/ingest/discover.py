@@ -193,7 +193,7 @@ class Inputs:
                         continue
                     df = self._read(report, lazy)
                     if df is not None:
-                        shaped = self._reshape(source_kind, report, df)
+                        shaped = self._reshape(source_kind, report, df, lazy)
                         report.problems.extend(shaped.problems)
                         report.source.notes.extend(shaped.notes)
                         read.setdefault(source_kind, []).append((report, shaped.frame))
@@ -218,7 +218,9 @@ class Inputs:
             raise_problems(problems)
         return self
 
-    def _reshape(self, source_kind: str, report: FileReport, df: pd.DataFrame) -> Reshaped:
+    def _reshape(
+        self, source_kind: str, report: FileReport, df: pd.DataFrame, lazy: bool
+    ) -> Reshaped:
         """One file's rows as rows of the kind it feeds."""
         src = report.source
         assert src is not None
@@ -234,6 +236,8 @@ class Inputs:
             shaped = messages_from_transcripts(
                 df, report.display, src.header_of("transcript"), words.buyer[0], words.staff[0]
             )
+            if not lazy:  # message text is read only when asked for, as from a chat log
+                shaped.frame = shaped.frame.drop(columns=["text"])
         else:
             return Reshaped(df)
         if source_kind in ("orders", "order_items"):
