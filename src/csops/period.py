@@ -11,6 +11,11 @@ import pandas as pd
 from csops.errors import UsageError
 
 
+def current_date() -> date:
+    """Today's date, as `last` periods are counted from (the one clock tests replace)."""
+    return date.today()
+
+
 @dataclass(frozen=True)
 class Month:
     year: int
@@ -18,14 +23,23 @@ class Month:
 
     @classmethod
     def parse(cls, text: str, today: date | None = None) -> Month:
-        """`2026-10` → Month(2026, 10); `last` → the calendar month before `today`."""
+        """`2026-10` or `202610` → Month(2026, 10); `last` → the calendar month before
+        `today` (default: `current_date()`)."""
         if text.strip().lower() == "last":
-            today = today or date.today()
-            return cls(today.year - 1, 12) if today.month == 1 else cls(today.year, today.month - 1)
-        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+            return cls.of(today or current_date()).previous()
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text) or re.fullmatch(
+            r"\s*(\d{4})(\d{2})\s*", text
+        )
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise UsageError(f"--month {text!r}: expected a month as YYYY-MM, e.g. 2026-10")
+            raise UsageError(
+                f"--month {text!r}: expected a month as YYYY-MM, YYYYMM or last "
+                "(the month before today), e.g. 2026-10"
+            )
         return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -60,11 +74,19 @@ class Quarter:
     quarter: int
 
     @classmethod
-    def parse(cls, text: str) -> Quarter:
-        """`2026Q4`, `2026-Q4` or `2026q4` → Quarter(2026, 4)."""
+    def parse(cls, text: str, today: date | None = None) -> Quarter:
+        """`2026Q4`, `2026-Q4` or `2026q4` → Quarter(2026, 4); `last` → the calendar
+        quarter before the one of `today` (default: `current_date()`)."""
+        if text.strip().lower() == "last":
+            day = today or current_date()
+            current = (day.month - 1) // 3 + 1
+            return cls(day.year - 1, 4) if current == 1 else cls(day.year, current - 1)
         m = re.fullmatch(r"\s*(\d{4})-?[Qq]([1-4])\s*", text)
         if not m:
-            raise UsageError(f"--quarter {text!r}: expected a quarter as YYYYQn, e.g. 2026Q4")
+            raise UsageError(
+                f"--quarter {text!r}: expected a quarter as YYYYQn or last (the quarter "
+                "before today's), e.g. 2026Q4"
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     def __str__(self) -> str:

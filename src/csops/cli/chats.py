@@ -39,7 +39,7 @@ from csops.report.output import emit
 
 @handle_errors
 def chats(
-    month: MonthOpt,
+    month: MonthOpt = "last",
     data: DataOpt = None,
     rules: RulesOpt = None,
     chats_files: ChatsOpt = None,

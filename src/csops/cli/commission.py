@@ -50,7 +50,7 @@ def score_levels(inputs: Inputs, rules: RuleSet, month: Month) -> dict[str, str]
 
 @handle_errors
 def commission(
-    month: MonthOpt,
+    month: MonthOpt = "last",
     data: DataOpt = None,
     rules: RulesOpt = None,
     staff: StaffOpt = None,

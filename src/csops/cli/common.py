@@ -42,7 +42,8 @@ EncodingOpt = Annotated[
     typer.Option("--encoding", help="Encoding of CSV inputs (default: utf-8, else gb18030)."),
 ]
 StaffOpt = Annotated[str | None, typer.Option("--staff", help="Only this staff 工号.")]
-MonthOpt = Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")]
+MONTH_HELP = "The month: YYYY-MM, YYYYMM, or last (the calendar month before today)."
+MonthOpt = Annotated[str, typer.Option("--month", help=MONTH_HELP)]
 
 
 def _file_opt(kind: str, zh: str) -> Any:

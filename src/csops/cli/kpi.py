@@ -55,18 +55,32 @@ from csops.rules.scoring import ScoringRules
 
 
 def parse_period(month: str | None, quarter: str | None) -> Month | Quarter:
-    if (month is None) == (quarter is None):
+    """--month or --quarter (not both); neither: the month before today."""
+    if month is not None and quarter is not None:
         raise UsageError(
             "give the period: --month YYYY-MM or --quarter YYYYQn (one of them, not both)"
         )
-    return Month.parse(month) if month is not None else Quarter.parse(quarter or "")
+    if quarter is not None:
+        return Quarter.parse(quarter)
+    return Month.parse(month if month is not None else "last")
 
 
 @handle_errors
 def kpi(
-    month: Annotated[str | None, typer.Option("--month", help="The month, YYYY-MM.")] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            "--month",
+            help="The month: YYYY-MM, YYYYMM, or last (the calendar month before today). "
+            "Default, when neither --month nor --quarter is given: last.",
+        ),
+    ] = None,
     quarter: Annotated[
-        str | None, typer.Option("--quarter", help="The quarter, YYYYQn (e.g. 2026Q4).")
+        str | None,
+        typer.Option(
+            "--quarter",
+            help="The quarter: YYYYQn (e.g. 2026Q4), or last (the quarter before today's).",
+        ),
     ] = None,
     data: DataOpt = None,
     rules: RulesOpt = None,

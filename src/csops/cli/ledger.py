@@ -140,7 +140,7 @@ def close_report(closed: ClosedMonth, rule_set: RuleSet, path: Path, lang: str) 
 
 @handle_errors
 def close(
-    month: MonthOpt,
+    month: MonthOpt = "last",
     data: DataOpt = Path("."),
     rules: RulesOpt = None,
     ledger: LedgerOpt = None,

@@ -23,6 +23,7 @@ from csops.cli.common import (
     IncidentsOpt,
     LangOpt,
     LeaveOpt,
+    MonthOpt,
     OrdersOpt,
     RosterOpt,
     RulesOpt,
@@ -59,15 +60,12 @@ def _append_log(log: Path | None, started: datetime, text: str) -> None:
 
 @handle_errors
 def monthly(
-    month: Annotated[
-        str,
-        typer.Option("--month", help="YYYY-MM, or `last`: the calendar month before today."),
-    ],
     data: Annotated[Path, typer.Option("--data", help="Folder of the month's exports.")],
     out: Annotated[
         Path,
         typer.Option("--out", help="Folder for csops-YYYY-MM.xlsx / .json (and big CSVs)."),
     ],
+    month: MonthOpt = "last",
     rules: RulesOpt = None,
     close: Annotated[
         bool,

@@ -43,7 +43,7 @@ StrictOpt = Annotated[
 
 @handle_errors
 def score(
-    month: MonthOpt,
+    month: MonthOpt = "last",
     data: DataOpt = Path("."),
     rules: RulesOpt = None,
     staff: StaffOpt = None,

@@ -192,8 +192,11 @@ def cell_text(value: Any, type_: ColumnType) -> str:
 
 
 def render_table(report: Report, lang: str, console: Console) -> None:
+    # The period the figures are of, in the title: a month taken by default is never silent.
+    period = report.document.get("month") or report.document.get("period")
     for sheet in report.sheets[:1]:
-        table = Table(title=label(sheet.key, lang), header_style="bold", title_style="bold")
+        title = label(sheet.key, lang) + (f" · {period}" if isinstance(period, str) else "")
+        table = Table(title=title, header_style="bold", title_style="bold")
         for col in sheet.columns:
             numeric = col.type not in ("text", "datetime", "date")
             table.add_column(label(col.key, lang), justify="right" if numeric else "left")
