@@ -196,13 +196,29 @@ def approval_text(leave: pd.DataFrame) -> pd.Series:
     return joined.mask(same, result.fillna("")).fillna("")
 
 
-def leave_portions(days: pd.DataFrame, rules: AttendanceRules) -> pd.DataFrame:
-    """`days` per calendar day of leave: a half day (`half_day`) for the first day of a
-    leave starting in the afternoon and the last day of one ending at noon, both half
-    days on a day of a leave from morning to noon or afternoon to evening; a one-day leave
-    whose 时长 says less than a day (`0.5天`, `4小时`) counts for that much; else 1."""
+def leave_portions(
+    days: pd.DataFrame,
+    rules: AttendanceRules,
+    shift_hours: pd.Series | None = None,
+    rest: pd.Series | None = None,
+) -> pd.DataFrame:
+    """`days` per calendar day of leave (one row per leave row and day, as
+    `leave_calendar_days` gives them):
+
+    - a half day (`half_day`) for the first day of a leave starting in the afternoon
+      (下午) and the last day of one ending at noon (上午);
+    - a leave within one day whose 时长 says less than a day counts for that much: `0.5天`,
+      `半天`, or hours as a part of that day's shift (`shift_hours`, aligned with `days`;
+      `hours_per_day` where the day has no known shift), so 6 hours of a 6-hour evening
+      shift are a whole day;
+    - a leave over several days whose 时长 in days is less than the days it touches
+      (1.5天 from one morning to the next noon) counts its last day for what is left;
+    - else 1; a rest day (`rest`, aligned with `days`) 0.
+    """
     out = days.copy()
     portion = pd.Series(1.0, index=out.index)
+    if rest is not None:
+        portion = portion.mask(rest.fillna(False).astype(bool), 0.0)
     if len(out) == 0:
         out["days"] = portion
         return out
@@ -216,10 +232,20 @@ def leave_portions(days: pd.DataFrame, rules: AttendanceRules) -> pd.DataFrame:
     if "end_half" in out:
         portion = portion.mask(last & (_column(out, "end_half") == "am").fillna(False), half)
     if "duration" in out:
+        number, in_hours = duration_parts(out["duration"], rules)
+        day_hours = pd.Series(float(rules.hours_per_day), index=out.index)
+        if shift_hours is not None:
+            known = shift_hours.notna() & (shift_hours > 0)
+            day_hours = day_hours.mask(known, shift_hours)
+        given = number.where(~in_hours, (number / day_hours).clip(upper=1))
         one_day = first & last
-        given = duration_days(out["duration"], rules)
         shorter = one_day & given.notna() & (given < 1)
         portion = portion.mask(shorter, given.clip(lower=0).where(shorter, 1.0))
+        # Several days, 时长 in days short of them: the last day counts for what is left.
+        key = out["_file"].astype(str) + "|" + out["_row"].astype(str)
+        total = portion.groupby(key).transform("sum")
+        excess = (total - number).where(~in_hours & number.notna() & ~one_day, 0).clip(lower=0)
+        portion = portion.mask(last & (excess > 0), (portion - excess).clip(lower=0))
     out["days"] = portion.astype("float64")
     return out
 
@@ -285,6 +311,36 @@ DAY_COLUMNS = [
 ]
 
 
+def _punch_days(attendance: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """Days made from punch records (`punch_count`): dropped where a daily export lists the
+    same person's day (the daily statistics of the same report win), and named in a
+    warning: days without any punch are not in a punch record, so a 旷工 on them is not
+    seen."""
+    if "punch_count" not in attendance:
+        return attendance
+    from_punches = attendance["punch_count"].notna()
+    if not from_punches.any():
+        return attendance
+    key = attendance["staff_id"].astype(str) + "|" + attendance["date"].astype(str)
+    daily = set(key[~from_punches])
+    twice = from_punches & key.isin(daily)
+    if twice.any():
+        files = ", ".join(sorted(set(attendance.loc[twice, "_file"].astype(str))))
+        warnings.append(
+            f"{files}: {int(twice.sum())} punch days are also in the daily statistics; "
+            "those were used"
+        )
+        attendance = attendance[~twice.to_numpy()]
+        from_punches = from_punches[~twice]
+    files = ", ".join(sorted(set(attendance.loc[from_punches, "_file"].astype(str))))
+    warnings.append(
+        f"{files}: attendance from punch records, a row per punch: a day without any punch "
+        "is not in such an export, so no 旷工 is counted on it; the 每日统计 (daily "
+        "statistics) lists every scheduled day"
+    )
+    return attendance
+
+
 def _shift_from_roster(
     att: pd.DataFrame, attendance: pd.DataFrame, warnings: list[str], problems: list[Problem]
 ) -> pd.DataFrame:
@@ -339,10 +395,17 @@ def derive_attendance(
     warnings: list[str] = []
     problems: list[Problem] = []
     staff = roster[["staff_id", "name", "hired_on", "left_on"]]
-    attendance, named = resolve_names(attendance, staff, "attendance")
+    # Names resolve among the people on staff in the month: a namesake who left long ago
+    # makes no name ambiguous.
+    serving = staff[
+        (staff["hired_on"].isna() | (staff["hired_on"] < month.end))
+        & (staff["left_on"].isna() | (staff["left_on"] >= month.start))
+    ]
+    attendance, named = resolve_names(attendance, serving, "attendance", strict=strict)
     warnings.extend(named)
-    leave, named = resolve_names(leave, staff, "leave")
+    leave, named = resolve_names(leave, serving, "leave", strict=strict)
     warnings.extend(named)
+    attendance = _punch_days(attendance, warnings)
 
     att = attendance[month.contains(attendance["date"])]
     if att.empty:
@@ -555,14 +618,15 @@ _DURATION_TEXT = re.compile(
 )
 
 
-def duration_days(text: pd.Series, rules: AttendanceRules) -> pd.Series:
-    """时长 as leave days: `1天` 1, `0.5天` 0.5, `4小时` 4 / hours_per_day, `半天` half_day;
-    a bare number is days; NA when empty or unreadable."""
+def duration_parts(text: pd.Series, rules: AttendanceRules) -> tuple[pd.Series, pd.Series]:
+    """时长 as (number, in hours?): `1天` (1, no), `4小时` (4, yes), `半天` (half_day, no); a
+    bare number is days; NA when empty or unreadable (`1天4小时`: the leave then counts by
+    its start and end, and the scoring says so)."""
     parts = text.astype("str").str.extract(_DURATION_TEXT.pattern)
-    number = pd.to_numeric(parts[1], errors="coerce")
-    hours = parts[2].isin(["小时", "h", "H", "hour", "hours"])
-    days = number.where(~hours, number / rules.hours_per_day)
-    return days.where(parts[0].isna(), rules.half_day).astype("float64")
+    number = pd.to_numeric(parts[1], errors="coerce").astype("float64")
+    number = number.where(parts[0].isna(), rules.half_day)
+    hours = parts[2].isin(["小时", "h", "H", "hour", "hours"]).fillna(False).astype(bool)
+    return number, hours
 
 
 def _month_leaves(
@@ -615,6 +679,17 @@ def _month_leaves(
             f"(rows {', '.join(str(r) for r in rows['_row'].head(5))}); they were not "
             "counted as leave"
         )
+    if "duration" in leaves:
+        number, _ = duration_parts(leaves["duration"], rules)
+        unread = leaves["duration"].notna() & number.isna()
+        if unread.any():
+            rows = leaves[unread]
+            warnings.append(
+                f"{files_of(rows)}: {int(unread.sum())} leave rows have a 时长 csops cannot "
+                f"read ({', '.join(repr(v) for v in rows['duration'].head(3))}; rows "
+                f"{', '.join(str(r) for r in rows['_row'].head(5))}); they count by their "
+                "start and end"
+            )
     leaves["approval"] = approval_text(leaves).to_numpy()
     leaves["is_approved"] = approved.to_numpy(dtype=bool)
     in_lieu = leaves["kind"].astype("string").str.strip().isin(words.leave_in_lieu)
@@ -633,7 +708,16 @@ def _leave_days(
     their days on staff and not on a day the attendance shows as a rest day; `days` is
     the part of a leave day it counts for (1, or a half day, see `leave_portions`)."""
     columns = ["staff_id", "date", "leave_kind", "kind", "start", "end", "approval", "days"]
-    exploded = leave_portions(leave_calendar_days(leaves[leaves["is_approved"]], month), rules)
+    exploded = leave_calendar_days(leaves[leaves["is_approved"]], month)
+    shifts = days[["staff_id", "date", "scheduled", "shift_start", "shift_end"]]
+    day = exploded[["staff_id", "date"]].merge(shifts, on=["staff_id", "date"], how="left")
+    shift_hours = (day["shift_end"] - day["shift_start"]).dt.total_seconds() / 3600
+    exploded = leave_portions(
+        exploded,
+        rules,
+        pd.Series(shift_hours.where(day["scheduled"].fillna(False)).to_numpy(), exploded.index),
+        pd.Series((~day["scheduled"].fillna(True).astype(bool)).to_numpy(), exploded.index),
+    )
     exploded = exploded.sort_values(["staff_id", "date", "start", "_row"], kind="stable")
     # Two half-day leaves of one day make a day; otherwise a day counts once.
     portion = exploded.groupby(["staff_id", "date"])["days"].transform("sum").clip(upper=1)

@@ -18,7 +18,6 @@ The flow, all vectorised over orders:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +34,7 @@ from csops.memo import MemoMatcher
 from csops.money import fen_to_yuan, money_str, round_fen
 from csops.period import Month
 from csops.roster import Roster
+from csops.rules.base import normalize_word
 from csops.rules.commission import Attribution, CommissionRules, Tier
 from csops.rules.loader import RuleSet
 from csops.rules.vocab import IncidentKinds, ValueWords
@@ -210,11 +210,6 @@ def rate_str(rate: Decimal) -> str:
 # ---------------------------------------------------------------- which orders count
 
 
-def _status_word(text: str) -> str:
-    """An 订单状态 as the rule words compare it: NFKC (full-width commas), no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) -> Selection:
     """Paid orders of the month with net = paid − refunded (fen); unpaid ones never count."""
     needed: list[str] = ["paid_at", rules.month_by]
@@ -232,9 +227,9 @@ def select_orders(orders: pd.DataFrame, rules: CommissionRules, month: Month) ->
     sel.unpaid = int((~paid).sum())
     closed = pd.Series(False, index=orders.index)
     if "status" in orders:
-        words = {_status_word(w) for w in rules.closed_statuses}
+        words = {normalize_word(w) for w in rules.closed_statuses}
         status = orders["status"].astype("str")
-        closed = status.map(lambda v: isinstance(v, str) and _status_word(v) in words)
+        closed = status.map(lambda v: isinstance(v, str) and normalize_word(v) in words)
         closed = closed.astype(bool)
         sel.closed_before_payment = int((closed & ~paid).sum())
     sel.other_months = int((paid & ~in_month).sum())

@@ -98,11 +98,12 @@ def _plain_name(values: pd.Series) -> pd.Series:
 
 
 def resolve_names(
-    frame: pd.DataFrame, staff: pd.DataFrame, what: str
+    frame: pd.DataFrame, staff: pd.DataFrame, what: str, *, strict: bool = False
 ) -> tuple[pd.DataFrame, list[str]]:
     """Rows that name a person only by 姓名 (a DingTalk approval export without 发起人工号,
-    an 企业微信 report) get the 工号 of the roster row with that name. A name on two roster
-    rows is an error naming both; a name on none is a warning (the rows are dropped)."""
+    an 企业微信 report) get the 工号 of the `staff` row with that name. A name on two rows
+    is an error naming both; a name on none is a warning (the rows are dropped), with
+    `strict` an error."""
     if "name" not in frame or len(frame) == 0:
         return frame, []
     ids = frame["staff_id"] if "staff_id" in frame else pd.Series(pd.NA, index=frame.index)
@@ -149,6 +150,8 @@ def resolve_names(
             "on the roster",
             samples=rows["name"].astype(str).head(3).tolist(),
         )
+        if strict:
+            raise_problems([problem])
         warnings.append(f"{problem}; they were not counted — add the person to the roster")
         out = out[~unknown.to_numpy()]
     return out, warnings

@@ -112,6 +112,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{kind} {start} ~ {end} ({approval}): on leave {day}",
         "zh": "{kind} {start} ~ {end}（{approval}）：{day} 请假",
     },
+    "leave_part": {"en": " ({days} of a day)", "zh": "（按 {days} 天计）"},
     "sheet_points": {"en": ", 扣分 {points}", "zh": "，扣分 {points}"},
     "amount": {"en": ", ¥{amount}", "zh": "，金额 {amount} 元"},
     "note": {"en": ": {note}", "zh": "：{note}"},
@@ -576,24 +577,36 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def leave_events(leave_days: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A leave / leave_in_lieu event per staff member per calendar day of approved leave."""
+    """A leave / leave_in_lieu event per staff member per calendar day of approved leave;
+    a day that counts for part of a leave day (a half day) is that part of an event."""
+    days = (
+        leave_days["days"].astype("float64")
+        if "days" in leave_days
+        else pd.Series(1.0, index=leave_days.index)
+    )
+    seen = _fmt(
+        _text("leave", lang),
+        leave_days.index,
+        kind=leave_days["kind"],
+        start=leave_days["start"].dt.strftime("%Y-%m-%d %H:%M"),
+        end=leave_days["end"].dt.strftime("%Y-%m-%d %H:%M"),
+        approval=leave_days["approval"],
+        day=leave_days["date"].dt.strftime("%Y-%m-%d"),
+    )
+    part = days != 1
+    if part.any():
+        portion = _fmt(_text("leave_part", lang), leave_days.index, days=days.map(_count_text))
+        seen = seen.where(~part, seen + portion)
     return _events_frame(
         {
             "staff_id": leave_days["staff_id"],
             "event": leave_days["leave_kind"],
             "date": leave_days["date"],
             "time": leave_days["date"],
+            "quantity": days,
             "_file": leave_days["_file"],
             "_row": leave_days["_row"],
-            "seen": _fmt(
-                _text("leave", lang),
-                leave_days.index,
-                kind=leave_days["kind"],
-                start=leave_days["start"].dt.strftime("%Y-%m-%d %H:%M"),
-                end=leave_days["end"].dt.strftime("%Y-%m-%d %H:%M"),
-                approval=leave_days["approval"],
-                day=leave_days["date"].dt.strftime("%Y-%m-%d"),
-            ),
+            "seen": seen,
         },
         leave_days.index,
     )
@@ -880,7 +893,8 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
         charged_q = quantity - free_q
         free = charged_q <= 1e-9
     charged = ~free
-    k = _group_cumsum(charged.astype("int64"), first)
+    # Thresholds count charged days: three half days are one and a half.
+    k = _group_cumsum(charged_q, first)
 
     if rule.points == "from_sheet":
         each = -np.abs(pool["sheet_points"].to_numpy(dtype="float64", na_value=np.nan))
@@ -913,7 +927,7 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
             never = _text("never_free", lang).format(within=rule.free_within_minutes)
             step_text = np.where(eligible, step_text, never)
     else:
-        step_text = before + _texts(k, str) + after
+        step_text = before + _texts(k, _count_text) + after
     if rule.thresholds:
         reached = np.full(len(pool), "", dtype=object)
         for t in rule.thresholds:
@@ -921,7 +935,7 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
                 ([_points_text(float(t.points), lang)] if t.points is not None else [])
                 + ([f"¥{money_str(t.yuan)}"] if t.yuan is not None else [])
             )
-            hit = charged & (k == t.count)
+            hit = charged & (k >= t.count) & (k - charged_q < t.count)  # reached here
             reached[hit] = _text("threshold", lang).format(count=t.count, total=total_text)
         step_text = step_text + reached
     amount_text = _texts(points, lambda v: _points_text(float(v), lang))

@@ -6,14 +6,13 @@ import hashlib
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
 from csops.rules import RuleSet
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, plain
 
 GOOD = sorted(p for p in FIXTURES.iterdir() if p.name.endswith(".expected.json"))
 BAD = json.loads((FIXTURES / "bad_expected.json").read_text(encoding="utf-8"))
@@ -22,18 +21,6 @@ BAD = json.loads((FIXTURES / "bad_expected.json").read_text(encoding="utf-8"))
 def _source(expected: Path) -> Path:
     stem = expected.name.removesuffix(".expected.json")
     return next(p for p in FIXTURES.glob(stem + ".*") if not p.name.endswith(".json"))
-
-
-def _as_plain(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
-    return value
 
 
 @pytest.mark.parametrize("expected_file", GOOD, ids=lambda p: p.name.removesuffix(".expected.json"))
@@ -58,7 +45,7 @@ def test_fixture_reads_to_expected_values(
     assert src.header_row == expected["header_row"]
     frame = inputs.frame(expected["kind"])
     for column, values in expected["columns"].items():
-        assert [_as_plain(v) for v in frame[column]] == values, column
+        assert [plain(v) for v in frame[column]] == values, column
     for forbidden in expected.get("absent", []):
         assert forbidden not in frame.columns
 

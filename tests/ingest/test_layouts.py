@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from csops.errors import InputError
@@ -14,22 +13,10 @@ from csops.ingest.discover import Inputs
 from csops.ingest.schemas import SCHEMAS
 from csops.rules import RuleSet
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, plain
 
 LAYOUTS_DIR = FIXTURES / "layouts"
 LAYOUTS = json.loads((LAYOUTS_DIR / "layouts.json").read_text(encoding="utf-8"))
-
-
-def plain(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
-    return value
 
 
 def _load(rules: RuleSet, tmp_path: Path, name: str) -> tuple[Inputs, str]:

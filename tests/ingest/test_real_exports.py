@@ -245,3 +245,166 @@ def test_half_days_use_the_allowance_by_their_part(rules: RuleSet) -> None:
     assert mine["points"].tolist() == [0, 0, 0, 0, -1.0, -2.0]
     assert mine["charged_days"].tolist() == [0, 0, 0, 0, 0.5, 1.0]
     assert "#4.5" in mine["detail"].iloc[4]
+
+
+# ---------------------------------------------------------------- reviewed cases
+
+
+def _daily(days: int, shift: str = "白班", punches: tuple[str, str] = ("07:58", "17:02")) -> str:
+    lines = ["工号,姓名,日期,班次,上班1打卡时间,下班1打卡时间"]
+    for day in range(1, days + 1):
+        lines.append(f"1002,林小美,2026-11-{day:02d},{shift},{punches[0]},{punches[1]}")
+    return "\n".join(lines) + "\n"
+
+
+def test_half_days_are_charged_as_half_days_in_the_score(tmp_path: Path) -> None:
+    """Six afternoons off (下午, 0.5天) are three leave days: within the four free."""
+    data = folder(tmp_path)
+    (data / "考勤.csv").write_text(_daily(30), encoding="utf-8")
+    leave = ["审批编号,发起人工号,发起人姓名,请假类型,开始时间,结束时间,时长,审批结果"]
+    for day in range(2, 8):
+        leave.append(
+            f"2026110{day},1002,林小美,事假,2026-11-0{day} 下午,2026-11-0{day} 下午,0.5天,同意"
+        )
+    (data / "请假.csv").write_text("\n".join(leave) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["score", "--month", "2026-11", "--data", str(data), "--format", "json",
+         "--ledger", str(tmp_path / "l.sqlite")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    me = staff_row(json.loads(result.stdout), "1002")
+    assert me["counts"]["leave_days"] == 3
+    assert me["score"] == 10 and me["counts"]["absences"] == 0
+
+
+def test_a_douyin_order_with_one_item_closed_refunds_that_item(
+    rules: RuleSet, tmp_path: Path
+) -> None:
+    data = folder(tmp_path)
+    text = (LAYOUTS / "orders_douyin_74.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    lines[1] = lines[1].replace("已发货", "已关闭")  # the 299.00 item is cancelled
+    (data / "抖店.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    orders = Inputs.scan(rules, data).load(["orders"]).frame("orders")
+    assert orders["paid_amount_fen"].tolist() == [38800]
+    assert orders["refund_amount_fen"].tolist() == [29900]
+    assert orders["status"].tolist() == ["已发货"]
+
+
+def test_hours_of_leave_are_a_part_of_that_days_shift(rules: RuleSet, tmp_path: Path) -> None:
+    """6 hours off a 6-hour 晚班 are a whole day; 4 hours of a 9-hour 白班 are 4/9."""
+    data = folder(tmp_path)
+    (data / "考勤.csv").write_text(
+        "工号,姓名,日期,班次,上班1打卡时间,下班1打卡时间\n"
+        "1004,王俊杰,2026-11-10,晚班,,\n"
+        "1002,林小美,2026-11-11,白班,13:00,17:00\n",
+        encoding="utf-8",
+    )
+    (data / "请假.csv").write_text(
+        "发起人工号,请假类型,开始时间,结束时间,时长,审批结果\n"
+        "1004,事假,2026-11-10 17:00,2026-11-10 23:00,6小时,同意\n"
+        "1002,事假,2026-11-11 08:00,2026-11-11 12:00,4小时,同意\n"
+        "1003,年假,2026-11-12 08:00,2026-11-13 12:00,1.5天,同意\n",
+        encoding="utf-8",
+    )
+    derived, _ = _attendance(rules, data, Month(2026, 11))
+    days = derived.leave_days.set_index(["staff_id", "date"])["days"]
+    assert days[("1004", pd.Timestamp("2026-11-10"))] == 1
+    assert days[("1002", pd.Timestamp("2026-11-11"))] == pytest.approx(4 / 9)
+    assert days[("1003", pd.Timestamp("2026-11-12"))] == 1
+    assert days[("1003", pd.Timestamp("2026-11-13"))] == 0.5
+
+
+def test_an_unreadable_duration_is_a_warning(rules: RuleSet, tmp_path: Path) -> None:
+    data = folder(tmp_path)
+    (data / "考勤.csv").write_text(_daily(3), encoding="utf-8")
+    (data / "请假.csv").write_text(
+        "发起人工号,请假类型,开始时间,结束时间,时长,审批结果\n"
+        "1002,事假,2026-11-02 08:00,2026-11-03 12:00,1天4小时,同意\n",
+        encoding="utf-8",
+    )
+    derived, _ = _attendance(rules, data, Month(2026, 11))
+    assert derived.leave_days["days"].tolist() == [1.0, 1.0]
+    assert any("时长 csops cannot read ('1天4小时'" in w for w in derived.warnings)
+
+
+def test_a_double_tap_is_one_punch(rules: RuleSet, tmp_path: Path) -> None:
+    data = folder(tmp_path)
+    (data / "打卡.csv").write_text(
+        "姓名,考勤号码,日期时间\n林小美,1002,2026/11/2 7:58:01\n林小美,1002,2026/11/2 7:58:40\n",
+        encoding="utf-8",
+    )
+    derived, _ = _attendance(rules, data, Month(2026, 11))
+    [day] = derived.days.to_dict("records")
+    assert day["missed_clock_out"] and not day["early_leave"]
+    assert any("no 旷工 is counted" in w for w in derived.warnings)
+
+
+def test_a_daily_export_by_name_beside_punches_by_id(rules: RuleSet, tmp_path: Path) -> None:
+    data = folder(tmp_path, "attendance_wecom_daily.xlsx")
+    (data / "打卡.csv").write_text(
+        "姓名,考勤号码,日期时间\n赵琳,1005,2026/11/2 8:01:00\n赵琳,1005,2026/11/2 17:02:00\n",
+        encoding="utf-8",
+    )
+    derived, _ = _attendance(rules, data, Month(2026, 11))
+    assert len(derived.days) == 1
+    assert any("punch days are also in the daily statistics" in w for w in derived.warnings)
+
+
+def test_a_namesake_who_left_before_the_month_is_no_ambiguity(
+    rules: RuleSet, tmp_path: Path
+) -> None:
+    roster = (
+        "工号,姓名,岗位,班次,离职日期\n1002,林小美,售前,白班,\n0990,林小美,售前,白班,2025-03-31\n"
+    )
+    data = folder(tmp_path, "leave_dingtalk_by_name.xlsx", roster=roster)
+    (data / "考勤.csv").write_text(_daily(30), encoding="utf-8")
+    derived, _ = _attendance(rules, data, Month(2026, 11))
+    assert set(derived.leave_days["staff_id"]) == {"1002"}
+
+
+def test_transcript_lines_that_only_look_like_headers() -> None:
+    from csops.ingest.reshape import _split
+
+    staff = "[2026-10-03 14:05:40] 星辰家居旗舰店:小美: 您好亲"
+    assert _split(staff, None)[0][:2] == ("星辰家居旗舰店:小美", "2026-10-03 14:05:40")
+    text = "tb 2026-10-03 14:00:00\n在吗\n店铺:小美 2026-10-03 14:01:00\n预计 2026-10-05 18:00"
+    found = _split(text, None, {"tb", "店铺:小美"})
+    assert [m[0] for m in found] == ["tb", "店铺:小美"]
+    assert found[1][2] == "预计 2026-10-05 18:00"
+    night = _split("2026-10-03\ntb(23:58:30)\n在吗\n店铺:小美(00:02:10)\n在", None, {"tb"})
+    assert [m[1] for m in night] == ["2026-10-03 23:58:30", "2026-10-04 00:02:10"]
+
+
+def test_html_with_merged_header_cells(rules: RuleSet, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    page = (
+        "<html><table><tr><td rowspan=2>时间</td><td rowspan=2>姓名</td>"
+        "<td colspan=2>上班1</td><td colspan=2>下班1</td></tr>"
+        "<tr><td>打卡时间</td><td>打卡状态</td><td>打卡时间</td><td>打卡状态</td></tr>"
+        "<tr><td>2026-11-02</td><td>赵琳</td><td>08:01</td><td>正常</td><td>17:02</td>"
+        "<td>正常</td></tr></table></html>"
+    )
+    (data / "考勤.xls").write_text(page, encoding="utf-8")
+    inputs = Inputs.scan(rules, data).load(["attendance"])
+    frame = inputs.frame("attendance")
+    assert frame["clock_out"].tolist() == [pd.Timestamp("2026-11-02 17:02")]
+    assert inputs.files[0].source is not None and inputs.files[0].source.header_rows == 2
+
+
+def test_an_erp_order_of_two_platform_orders_is_read_once(rules: RuleSet, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "明细.csv").write_text(
+        "订单编号,子单原始单号,订单状态,付款时间,订单支付金额,客服备注,货品名称\n"
+        "JY001,4012345678901230091,已发货,2026-10-24 15:00:30,90.00,1007,浴巾\n"
+        "JY001,4012345678901230092,已发货,2026-10-24 15:00:30,90.00,1007,毛巾\n",
+        encoding="utf-8",
+    )
+    inputs = Inputs.scan(rules, data).load(["orders"])
+    orders = inputs.frame("orders")
+    assert orders["order_id"].tolist() == ["4012345678901230091,4012345678901230092"]
+    assert orders["paid_amount_fen"].tolist() == [9000]
+    assert any("ERP orders hold several platform orders" in n for n in inputs.files[0].notes)

@@ -8,7 +8,6 @@ that name the file, the export's own header, row numbers and the values found.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 import numpy as np
@@ -20,6 +19,7 @@ from csops.errors import Problem
 from csops.ingest.parallel import map_columns
 from csops.ingest.read import RawColumns, SourceFile
 from csops.ingest.schemas import Field, FieldType, Schema
+from csops.rules.base import normalize_word
 
 # Fields that record something that has already happened when a report is made: a value
 # later than the run's clock + FUTURE_MARGIN is a typo or a broken export (a year 2062 for
@@ -58,7 +58,6 @@ EXPECTED = {
     FieldType.INT: "a whole number, e.g. 1",
     FieldType.FLAG: "a flag code 0–5 or a colour such as 红 / 红旗 (values.yaml flag_colours)",
     FieldType.HALF_DAY: "a date and time such as 2026-10-03 08:00, or a date with 上午 / 下午",
-    FieldType.DURATION: "a length such as 1天, 0.5天, 4小时 or 半天",
 }
 
 Cleaned = tuple[pd.Series, pd.Series]  # values, unreadable-mask
@@ -391,11 +390,6 @@ def _flag(s: pd.Series, colours: dict[str, int]) -> Cleaned:
     return values.astype("Int64"), bad & words.isna()
 
 
-def normalize_word(text: str) -> str:
-    """A cell word as vocabularies compare it: NFKC, no spaces, lower case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
-
-
 _HALF = re.compile(r"^(.*?\d)\s*(上午|下午|AM|PM|am|pm)$")
 _HALVES = {"上午": "am", "AM": "am", "am": "am", "下午": "pm", "PM": "pm", "pm": "pm"}
 
@@ -414,24 +408,16 @@ def clean_half_day(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return values, bad, half.astype("str").where(has_half)
 
 
-_DURATION = re.compile(
-    r"^\s*(?:(?P<half>半天)|(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>天|日|小时|h|H|hours?|days?|d)?)\s*$"
-)
-
-
 def clean_duration(s: pd.Series, header: str = "") -> Cleaned:
-    """A leave's length as text the domain reads: `1天`, `0.5天`, `4小时`, `半天`. A bare
-    number takes the unit the header names (时长(小时) → hours, 请假天数 → days); with none
-    it stays bare (read as days)."""
+    """A leave's length as written (`1天`, `0.5天`, `4小时`, `半天`), a bare number given the
+    unit its header names (时长(小时) → `8小时`, 请假天数(天) → `1天`). Never a problem here:
+    the scoring reads it where it can and says when it cannot."""
     text = strip_guard(s)
-    null = _is_null(text)
     unit = "小时" if "小时" in header else "天" if "天" in header else ""
-    parts = text.str.extract(_DURATION.pattern)
-    readable = parts["half"].notna() | parts["n"].notna()
-    bare = parts["n"].notna() & parts["unit"].isna()
     if unit:
-        text = text.where(~bare, parts["n"] + unit)
-    return text.mask(null), ~null & ~readable
+        bare = text.str.fullmatch(r"[0-9]+(?:\.[0-9]+)?", na=False)
+        text = text.where(~bare, text + unit)
+    return text.mask(_is_null(text)), pd.Series(False, index=s.index)
 
 
 CLEANERS: dict[FieldType, Callable[[pd.Series], Cleaned]] = {
@@ -463,8 +449,6 @@ def _problem_message(field: Field, raw: pd.Series, bad: pd.Series, count: int) -
         return f"{count} rows could not be read as an amount (or the amount is negative)"
     if field.type in (FieldType.DATETIME, FieldType.DATE, FieldType.HALF_DAY):
         return f"{count} rows could not be read as a date"
-    if field.type is FieldType.DURATION:
-        return f"{count} rows could not be read as a length of leave"
     if field.type is FieldType.FLAG:
         return f"{count} rows could not be read as a flag"
     if field.type is FieldType.PUNCH:

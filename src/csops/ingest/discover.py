@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from csops.errors import InputError, Problem, UsageError, raise_problems
-from csops.ingest.clean import clean_columns, empty_frame, normalize_word
+from csops.ingest.clean import clean_columns, empty_frame
 from csops.ingest.columns import AliasIndex, Match
 from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, probe, read_columns
 from csops.ingest.redact import redact
@@ -27,11 +27,12 @@ from csops.ingest.reshape import (
     Reshaped,
     collapse_order_lines,
     days_from_punches,
-    drop_days_in,
     messages_from_transcripts,
     orders_from_items,
 )
 from csops.ingest.schemas import KINDS, SCHEMAS, feeders
+from csops.rules.base import normalize_word
+from csops.rules.commission import CommissionRules
 from csops.rules.loader import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import ValueWords
@@ -227,10 +228,15 @@ class Inputs:
         if source_kind == "orders":
             shaped = collapse_order_lines(df, report.display)
         elif source_kind == "order_items":
-            shaped = orders_from_items(df, report.display)
+            closed = self.rules.get(CommissionRules).closed_statuses
+            shaped = orders_from_items(
+                df, report.display, frozenset(normalize_word(w) for w in closed)
+            )
         elif source_kind == "punches":
-            night = self.rules.get(ScoringRules).attendance.night_minutes()
-            shaped = days_from_punches(df, report.display, night)
+            attendance = self.rules.get(ScoringRules).attendance
+            shaped = days_from_punches(
+                df, report.display, attendance.night_minutes(), attendance.punch_repeat_minutes
+            )
         elif source_kind == "chat_sessions":
             words = self.rules.get(ValueWords).chat_direction
             shaped = messages_from_transcripts(
@@ -294,8 +300,8 @@ class Inputs:
         self, kind: str, read: dict[str, list[tuple[FileReport, pd.DataFrame]]]
     ) -> list[pd.DataFrame]:
         """A kind's frames, its feeders' reshaped frames after its own: items of orders an
-        order export lists are dropped (the order export wins), as are punch days a daily
-        export lists."""
+        order export lists are dropped (the order export wins). (Punch days a daily export
+        lists are dropped by the scoring, once names are resolved through the roster.)"""
         own = [frame for _, frame in read.get(kind, [])]
         parts = list(own)
         for source_kind in feeders(kind)[1:]:
@@ -314,11 +320,6 @@ class Inputs:
                             "order export; their items were not counted again"
                         )
                         frame = frame[~also.to_numpy()].reset_index(drop=True)
-                elif kind == "attendance" and own:
-                    shaped = drop_days_in(pd.concat(own, ignore_index=True), frame, report.display)
-                    assert report.source is not None
-                    report.source.notes.extend(shaped.notes)
-                    frame = shaped.frame
                 if len(frame):
                     parts.append(frame)
         return parts

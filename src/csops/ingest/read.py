@@ -332,8 +332,9 @@ def _html_encoding(display: str, head: bytes, complete: bool, given: str | None)
 
 
 def html_rows(path: Path, display: str, encoding: str) -> list[list[str]]:
-    """The cells of the first table of an HTML file, a list per row (colspan repeated as
-    empty cells, so columns keep their places)."""
+    """The cells of the largest table of an HTML file, a list per row: a cell spanning
+    columns or rows (colspan, rowspan) leaves empty cells where it spans, as a merged
+    Excel cell does, so columns keep their places."""
     from lxml import etree, html
 
     try:
@@ -347,15 +348,33 @@ def html_rows(path: Path, display: str, encoding: str) -> list[list[str]]:
     # The table with the most rows: pages sometimes wrap the data in a layout table.
     table = max(tables, key=lambda t: len(t.xpath(".//tr[not(ancestor::tr)]")))
     rows: list[list[str]] = []
+    below: dict[int, int] = {}  # column → rows a cell above still covers (rowspan)
     for tr in table.xpath(".//tr[not(ancestor::tr)]"):
         row: list[str] = []
         for cell in tr.xpath("./td|./th"):
+            _skip_covered(row, below)
+            wide = _span(cell.get("colspan"))
+            tall = _span(cell.get("rowspan"))
+            for k in range(wide):
+                if tall > 1:
+                    below[len(row) + k] = tall - 1
             row.append(" ".join(cell.text_content().split()))
-            span = cell.get("colspan")
-            if span and span.isdigit():
-                row.extend([""] * (min(int(span), 1000) - 1))
+            row.extend([""] * (wide - 1))
+        _skip_covered(row, below)
         rows.append(row)
     return rows
+
+
+def _skip_covered(row: list[str], below: dict[int, int]) -> None:
+    """Empty cells where a cell above spans down, as Excel shows a merged cell (its text
+    in the first row only)."""
+    while below.get(len(row), 0) > 0:
+        below[len(row)] -= 1
+        row.append("")
+
+
+def _span(value: str | None) -> int:
+    return min(int(value), 1000) if value and value.isdigit() and int(value) > 0 else 1
 
 
 def _probe_html(

@@ -21,6 +21,7 @@ import pandas as pd
 
 from csops.errors import Problem
 from csops.ingest.clean import parse_datetime_text
+from csops.rules.base import normalize_word
 
 MONEY_COLUMNS = ("paid_amount_fen", "refund_amount_fen", "payable_amount_fen", "balance_amount_fen")
 
@@ -60,17 +61,26 @@ def collapse_order_lines(frame: pd.DataFrame, display: str) -> Reshaped:
     with the order's amounts repeated (JD, 聚水潭 and 旺店通 line exports). Rows of an
     order whose amounts differ are left as they are: two copies of one order disagree, or
     the amount is per item, and reading it once or adding it up would both be a guess
-    (the rows are then reported as one order twice)."""
+    (the rows are then reported as one order twice).
+
+    An ERP line export whose lines carry the platform's number per line (旺店通 子单原始单号)
+    may hold several platform orders in one ERP order, with the ERP order's amounts on
+    every line: such rows become one order, its platform numbers joined (`A,B`, as 旺店通
+    writes merged orders), so the amount is read once."""
+    money = [c for c in MONEY_COLUMNS if c in frame]
+    notes: list[str] = []
+    if "erp_order_id" in frame and frame["erp_order_id"].notna().any():
+        frame, merged_note = _join_erp_orders(frame, money, display)
+        notes += merged_note
     repeated = frame.duplicated("order_id", keep=False) & frame["order_id"].notna()
     if not repeated.any():
-        return Reshaped(frame)
-    money = [c for c in MONEY_COLUMNS if c in frame]
+        return Reshaped(frame, notes=notes)
     lines = frame[repeated]
     spread = lines.groupby("order_id", sort=False)[money].nunique(dropna=False)
     agree = spread.index[(spread <= 1).all(axis=1)] if money else spread.index
     joined = repeated & frame["order_id"].isin(agree)
     if not joined.any():
-        return Reshaped(frame)
+        return Reshaped(frame, notes=notes)
     columns = [c for c in frame.columns if c not in ("order_id", "_row", "_file")]
     merged = _first_per_group(frame[joined], ["order_id"], columns)
     if "title" in frame:
@@ -82,14 +92,71 @@ def collapse_order_lines(frame: pd.DataFrame, display: str) -> Reshaped:
         f"{display}: {len(merged)} orders are listed on several rows (one per item); each "
         "was counted once, its amounts read once"
     )
-    return Reshaped(out.reset_index(drop=True), notes=[note])
+    return Reshaped(out.reset_index(drop=True), notes=[*notes, note])
 
 
-def orders_from_items(frame: pd.DataFrame, display: str) -> Reshaped:
+def _join_erp_orders(
+    frame: pd.DataFrame, money: list[str], display: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of one ERP order that name several platform orders, with the same amounts on
+    each: their order numbers joined into one (see `collapse_order_lines`)."""
+    erp = frame["erp_order_id"]
+    listed = frame[erp.notna()]
+    spans = listed.groupby("erp_order_id", sort=False)["order_id"].nunique()
+    several = spans[spans > 1].index
+    if not len(several):
+        return frame, []
+    rows = listed[listed["erp_order_id"].isin(several)]
+    same = rows.groupby("erp_order_id", sort=False)[money].nunique(dropna=False) <= 1
+    same = same.all(axis=1) if money else pd.Series(True, index=several)
+    joinable = same[same].index
+    if not len(joinable):
+        return frame, []
+    ids = (
+        rows[rows["erp_order_id"].isin(joinable)]
+        .groupby("erp_order_id", sort=False)["order_id"]
+        .agg(lambda v: ",".join(dict.fromkeys(str(x) for x in v if isinstance(x, str))))
+    )
+    out = frame.copy()
+    mine = out["erp_order_id"].isin(joinable)
+    out.loc[mine, "order_id"] = out.loc[mine, "erp_order_id"].map(ids)
+    note = (
+        f"{display}: {len(joinable)} ERP orders hold several platform orders each (e.g. "
+        f"{ids.iloc[0]}); the ERP order's amount was read once, under the joined numbers"
+    )
+    return out, [note]
+
+
+def orders_from_items(
+    frame: pd.DataFrame, display: str, closed_words: frozenset[str] = frozenset()
+) -> Reshaped:
     """The items of a 子订单 sheet as orders: amounts per item added up, the order's other
-    fields from its first item that has them."""
+    fields from its first item that has them.
+
+    An item whose status is a closed word (`closed_words`, normalized) and whose refund
+    the sheet does not give is refunded in full before the items are added up (抖店 closes
+    items of an order one by one); the order's status is then that of its first open
+    item, or closed when every item is."""
     if frame.empty:
         return Reshaped(frame.drop(columns=["item_id"]))
+    frame = frame.copy()
+    if "status" in frame and closed_words:
+        closed = (
+            frame["status"]
+            .map(lambda v: isinstance(v, str) and normalize_word(v) in closed_words)
+            .astype(bool)
+        )
+        if "refund_amount_fen" not in frame:
+            frame["refund_amount_fen"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        unstated = closed & frame["refund_amount_fen"].isna() & frame["paid_amount_fen"].notna()
+        partly = unstated & ~closed.groupby(frame["order_id"]).transform("all")
+        frame["refund_amount_fen"] = frame["refund_amount_fen"].mask(
+            partly, frame["paid_amount_fen"]
+        )
+        # An order of open and closed items: its status from an open one.
+        frame["status"] = frame["status"].where(
+            ~closed | ~partly.groupby(frame["order_id"]).transform("any")
+        )
     money = [c for c in MONEY_COLUMNS if c in frame]
     others = [c for c in frame.columns if c not in ("order_id", "item_id", "_row", "_file", *money)]
     out = _first_per_group(frame, ["order_id"], others)
@@ -112,12 +179,15 @@ def orders_from_items(frame: pd.DataFrame, display: str) -> Reshaped:
 # ---------------------------------------------------------------- punches
 
 
-def days_from_punches(frame: pd.DataFrame, display: str, night_until_minutes: int) -> Reshaped:
+def days_from_punches(
+    frame: pd.DataFrame, display: str, night_until_minutes: int, repeat_minutes: int = 0
+) -> Reshaped:
     """A row per person per day from a punch per row: the first punch as the clock-in and,
     when the day has two or more, the last as the clock-out (`punch_count` says how many:
-    the scoring decides which side a day's only punch is on). Without an attendance-day
-    column a punch before `night_until_minutes` after midnight belongs to the day before
-    (an evening shift's clock-out after midnight)."""
+    the scoring decides which side a day's only punch is on). A last punch within
+    `repeat_minutes` of the first is the same punch twice (a double tap). Without an
+    attendance-day column a punch before `night_until_minutes` after midnight belongs to
+    the day before (an evening shift's clock-out after midnight)."""
     punches = frame[frame["time"].notna()].copy()
     if "date" not in punches or punches["date"].isna().all():
         clock = punches["time"].dt.hour * 60 + punches["time"].dt.minute
@@ -141,6 +211,8 @@ def days_from_punches(frame: pd.DataFrame, display: str, night_until_minutes: in
     first = grouped.head(1).set_index(keys)
     last = grouped.tail(1).set_index(keys)
     counts = grouped.size()
+    span = last["time"] - first["time"]
+    counts = counts.where(span > pd.Timedelta(minutes=repeat_minutes), 1)
     out = pd.DataFrame(index=first.index)
     for column in ("staff_id", "name", "shift"):
         if column in punches:
@@ -172,6 +244,8 @@ _CLOCK = r"(?P<clock>\d{1,2}:\d{2}:\d{2})"
 # first (docs/inputs.md names their sources). A header line starts a message; the lines
 # after it, until the next header, are its text.
 _LINE_FORMS = [
+    # [time] 店铺:小美: text — a staff name holds a colon itself; tried before the plain one.
+    re.compile(rf"^\[{_STAMP}\]\s*(?P<name>[^\s:：]+[:：][^\s:：]+)[:：]\s*(?P<text>.*)$"),
     re.compile(rf"^\[{_STAMP}\]\s*(?P<name>[^:：]+?)\s*[:：]\s*(?P<text>.*)$"),
     re.compile(rf"^(?P<name>.+?)\s*-->\s*(?P<to>.+?)\s*{_STAMP}$"),
     re.compile(rf"^(?P<name>.+?)\s*[（(]{_STAMP}[)）]\s*[:：]?\s*(?P<text>.*)$"),
@@ -183,25 +257,41 @@ _DATE_LINE = re.compile(r"^(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$")
 _STATUS_LINES = {"已读", "未读", "发送中"}
 
 
-def _split(transcript: str, day: str | None) -> list[tuple[str, str | None, str]]:
+def _sender_like(name: str, known: set[str]) -> bool:
+    """Whether a header line's name can be a sender: one of the row's parties, or a
+    店铺名:子账号 name; with no party known, any name. Otherwise the line is message text
+    that happens to end in a time (`预计 2026-10-05 18:00 发货`)."""
+    return not known or name in known or ":" in name or "：" in name
+
+
+def _split(
+    transcript: str, day: str | None, known: set[str] | None = None
+) -> list[tuple[str, str | None, str]]:
     """(sender, time text, text) of each message of one transcript; the time is None for
-    a message whose time the transcript does not give."""
+    a message whose time the transcript does not give. `known`: the row's buyer and
+    account. A clock-only time earlier than the message before it is on the next day."""
+    known = known or set()
     messages: list[list[str | None]] = []
+    last_clock = ""
     for raw in transcript.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
         if not line or line in _STATUS_LINES:
             continue
         dated = _DATE_LINE.match(line)
         if dated:
-            day = dated.group("date")
+            day, last_clock = dated.group("date"), ""
             continue
         for form in _LINE_FORMS:
             found = form.match(line)
-            if found:
+            if found and _sender_like(found.group("name").strip(), known):
                 parts = found.groupdict()
                 stamp = parts.get("time")
-                if stamp is None and parts.get("clock") and day:
-                    stamp = f"{day} {parts['clock']}"
+                clock = parts.get("clock")
+                if stamp is None and clock and day:
+                    if last_clock and clock.zfill(8) < last_clock:
+                        day = f"{pd.Timestamp(day) + pd.Timedelta(days=1):%Y-%m-%d}"
+                    last_clock = clock.zfill(8)
+                    stamp = f"{day} {clock}"
                 messages.append([parts["name"].strip(), stamp, parts.get("text") or ""])
                 break
         else:
@@ -238,7 +328,7 @@ def messages_from_transcripts(
         buyer = frame["buyer"].iloc[position] if has_buyer else None
         account = account if isinstance(account, str) else None
         buyer = buyer if isinstance(buyer, str) else None
-        found = _split(transcript, day)
+        found = _split(transcript, day, {n for n in (buyer, account) if n})
         if not found or any(stamp is None for _, stamp, _ in found):
             untimed.append(row_number)
             continue
@@ -285,35 +375,10 @@ def messages_from_transcripts(
     return Reshaped(out, problems, notes)
 
 
-def drop_days_in(daily: pd.DataFrame, derived: pd.DataFrame, display: str) -> Reshaped:
-    """Punch days of people and days a daily export already lists are dropped: the daily
-    statistics (每日统计) win over the raw punches of the same report."""
-    if daily.empty or derived.empty:
-        return Reshaped(derived)
-    key_daily = _person_day(daily)
-    key_derived = _person_day(derived)
-    known = key_derived.isin(set(key_daily))
-    if not known.any():
-        return Reshaped(derived)
-    note = (
-        f"{display}: {int(known.sum())} punch days already in the daily statistics were "
-        "taken from those"
-    )
-    return Reshaped(derived[~known.to_numpy()].reset_index(drop=True), notes=[note])
-
-
-def _person_day(frame: pd.DataFrame) -> pd.Series:
-    ids = frame["staff_id"] if "staff_id" in frame else pd.Series(pd.NA, index=frame.index)
-    names = frame["name"] if "name" in frame else pd.Series(pd.NA, index=frame.index)
-    who = ids.astype("str").fillna("\0" + names.astype("str").fillna(""))
-    return who + "|" + frame["date"].dt.strftime("%Y-%m-%d").fillna("")
-
-
 __all__ = [
     "Reshaped",
     "collapse_order_lines",
     "days_from_punches",
-    "drop_days_in",
     "messages_from_transcripts",
     "orders_from_items",
 ]

@@ -133,8 +133,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "Unknown IDs in memos ({count}): {items}",
     ),
     "note.commission_refunds": (
-        "订单报表没有退款金额列: 退款按 0 计",
-        "The orders export has no refund column: refunds taken as 0",
+        "订单报表没有退款金额列: 退款按 0 计(付款后已关闭/已取消的订单除外, 按全额退款计)",
+        "The orders export has no refund column: refunds taken as 0 (but for orders closed "
+        "or cancelled after payment, counted as fully refunded)",
     ),
     "note.commission_refunds_files": (
         "这些订单报表没有退款金额列, 其订单的退款按 0 计(已关闭/已取消的除外): {files}",

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import time
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+
+def normalize_word(word: str) -> str:
+    """How a word of an export cell is compared with the words of the rules (statuses,
+    flag colours): NFKC (full-width ，→ ,), no spaces, case folded."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", word)).casefold()
 
 
 class RuleModel(BaseModel):

@@ -68,6 +68,8 @@ class AttendanceRules(RuleModel):
     # Punch records without an attendance day (a time clock): a punch before this time
     # belongs to the day before (an evening shift's clock-out after midnight).
     night_punches_until: Clock = time(5, 0)
+    # A punch this many minutes or less after the day's first is the same punch twice.
+    punch_repeat_minutes: int = Field(5, ge=0, le=240)
     # Leave: a half day (DingTalk 上午 / 下午) is this part of a leave day; a morning ends
     # and an afternoon starts at `noon`; 时长 in hours is divided by `hours_per_day`.
     half_day: float = Field(0.5, gt=0, le=1)

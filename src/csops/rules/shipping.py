@@ -5,13 +5,12 @@ after how long an unpaid order gets a payment reminder (DOMAIN.md §5)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from csops.rules.base import RuleModel
+from csops.rules.base import RuleModel, normalize_word
 
 LevelName = Literal["warning", "overdue", "late"]
 LEVEL_NAMES: tuple[LevelName, ...] = ("warning", "overdue", "late")
@@ -34,11 +33,6 @@ def parse_duration_hours(text: str) -> float:
     if not text.strip() or m is None or (m.group(1) is None and m.group(2) is None):
         raise ValueError(f"expected a duration such as 3h, 90m or 2h30m, got {text!r}")
     return float(m.group(1) or 0) + int(m.group(2) or 0) / 60
-
-
-def normalize_word(word: str) -> str:
-    """How status words are compared: NFKC (full-width ，→ ,), no spaces, case folded."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", word)).casefold()
 
 
 def _duration(value: object) -> object:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csops.rules.base import RuleModel
+from csops.rules.base import RuleModel, normalize_word
 
 
 class ChatDirection(RuleModel):
@@ -47,7 +46,7 @@ class ValueWords(RuleModel):
         out: dict[str, int] = {}
         for code, words in self.flag_colours.items():
             for word in words:
-                out["".join(unicodedata.normalize("NFKC", word).split()).lower()] = code
+                out[normalize_word(word)] = code
         return out
 
 
