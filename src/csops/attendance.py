@@ -397,13 +397,13 @@ def derive_attendance(
     staff = roster[["staff_id", "name", "hired_on", "left_on"]]
     # Names resolve among the people on staff in the month: a namesake who left long ago
     # makes no name ambiguous.
-    serving = staff[
+    in_month = staff[
         (staff["hired_on"].isna() | (staff["hired_on"] < month.end))
         & (staff["left_on"].isna() | (staff["left_on"] >= month.start))
     ]
-    attendance, named = resolve_names(attendance, serving, "attendance", strict=strict)
+    attendance, named = resolve_names(attendance, in_month, "attendance", strict=strict)
     warnings.extend(named)
-    leave, named = resolve_names(leave, serving, "leave", strict=strict)
+    leave, named = resolve_names(leave, in_month, "leave", strict=strict)
     warnings.extend(named)
     attendance = _punch_days(attendance, warnings)
 

@@ -385,7 +385,7 @@ def _flag(s: pd.Series, colours: dict[str, int]) -> Cleaned:
     plain = strip_guard(s)
     words = plain.map(lambda v: colours.get(normalize_word(v)) if isinstance(v, str) else None)
     values, bad = _int(plain.mask(words.notna()))
-    found = pd.array(words.astype("object").where(words.notna(), None), dtype="Int64")
+    found = pd.array([None if pd.isna(w) else int(w) for w in words], dtype="Int64")
     values = values.where(words.isna(), pd.Series(found, index=s.index))
     return values.astype("Int64"), bad & words.isna()
 

@@ -241,7 +241,8 @@ def _best_header(
                 must = (*schema.required, *schema.identity)
                 if _is_sub_header(texts[i + 1], top, must):
                     choice = HeaderChoice(i, doubled, top, ranked2, rows=2)
-        rank = (1 if choice.match and choice.match.complete else 0, choice.match.score)
+        assert choice.match is not None
+        rank = (1 if choice.match.complete else 0, choice.match.score)
         if rank > best_rank:
             best, best_rank = choice, rank
     if best is None:

@@ -107,9 +107,9 @@ def _join_erp_orders(
     if not len(several):
         return frame, []
     rows = listed[listed["erp_order_id"].isin(several)]
-    same = rows.groupby("erp_order_id", sort=False)[money].nunique(dropna=False) <= 1
-    same = same.all(axis=1) if money else pd.Series(True, index=several)
-    joinable = same[same].index
+    spread = rows.groupby("erp_order_id", sort=False)[money].nunique(dropna=False)
+    agree = (spread <= 1).all(axis=1) if money else pd.Series(True, index=several)
+    joinable = agree[agree].index
     if not len(joinable):
         return frame, []
     ids = (
