@@ -4,7 +4,7 @@
                                        [--staff 200] [--out DIR] [--repeat 2]
 
 Uses the month in --data (default bench-data/big), generating it first with
-`csops.samplegen` when the folder is missing (1M orders as a GB18030 Taobao export, 10M
+`tools.samplegen` when the folder is missing (1M orders as a GB18030 Taobao export, 10M
 chat messages, 200 staff). Then, in the same process:
 
 1. parse: `Inputs.scan(...).load(KINDS)` — reading every export the run reads;
@@ -24,12 +24,16 @@ import argparse
 import functools
 import gc
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench_chats import reset_peak, vm_hwm_gib  # run from benchmarks/: same folder
+
+# The sample generator lives in tools/ at the repository's root, outside the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from csops.ingest.discover import Inputs
 from csops.monthly import (
@@ -69,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if not args.data.is_dir():
-        from csops.samplegen import generate
+        from tools.samplegen import generate
 
         print(f"generating {args.data} …", flush=True)
         generate(

@@ -3,7 +3,7 @@
     python benchmarks/bench_read.py [--orders 1000000] [--messages 10000000] [--data DIR]
 
 Generates (once, into bench-data/read unless --data is given) a big month with
-`csops.samplegen`: orders as GB18030 with `="…"` IDs, the chat log as UTF-8. Then, in
+`tools.samplegen`: orders as GB18030 with `="…"` IDs, the chat log as UTF-8. Then, in
 the same run:
 - csops: classify, read the mapped columns, decode, clean (IDs, money, dates) — the
   whole `Inputs.load`;
@@ -19,10 +19,14 @@ from __future__ import annotations
 import argparse
 import codecs
 import gc
+import sys
 import time
 from pathlib import Path
 
 import pyarrow.csv as pacsv
+
+# The sample generator lives in tools/ at the repository's root, outside the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from csops.ingest.discover import Inputs
 from csops.rules import load_rules
@@ -58,7 +62,7 @@ def main() -> None:
 
     data = args.data or Path("bench-data") / f"read-{args.orders}-{args.messages}"
     if not data.exists():
-        from csops.samplegen import generate
+        from tools.samplegen import generate
 
         start = time.perf_counter()
         generate(data, orders=args.orders, messages=args.messages, staff=200)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tools import samplegen
 
-from csops import samplegen
 from csops.ingest.discover import Inputs
 from csops.rules import load_rules
 

@@ -218,7 +218,7 @@ def test_csv_and_xlsx(tmp_path: Path) -> None:
 
 def test_sample_month_smoke(tmp_path: Path) -> None:
     """The generated sample month gives plausible KPIs (ranges, not exact figures)."""
-    from csops import samplegen
+    from tools import samplegen
 
     data = tmp_path / "sample"
     samplegen.generate(data, "2026-10", seed=11, orders=800, messages=8000)

@@ -360,7 +360,8 @@ def test_bad_tier_table_exits_2(tmp_path: Path) -> None:
 def test_smoke_generated_month_with_real_monthly_score(tmp_path: Path) -> None:
     """The generator's month through the real `csops.scoring`: whoever the score puts at
     `punishment` earns no commission, `warning` half (values not hard-coded: random data)."""
-    from csops import samplegen
+    from tools import samplegen
+
     from csops.ingest.discover import Inputs
     from csops.period import Month
     from csops.rules import load_rules

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tools.samplegen_year import month_seed, write_month
+
 from csops.ingest.discover import Inputs
 from csops.period import Month
 from csops.rules import RuleSet
-from csops.samplegen_year import month_seed, write_month
 from csops.scoring import score_month
 
 

@@ -72,7 +72,7 @@ def written(paths: Any) -> bool:
 def sample_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated sample month (3,000 orders, 30,000 messages): its workbook takes a
     second or more to write, long enough to kill a run in the middle of it."""
-    from csops.samplegen import generate
+    from tools.samplegen import generate
 
     folder = tmp_path_factory.mktemp("sample") / "2026-10"
     generate(folder, month="2026-10")

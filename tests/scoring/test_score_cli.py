@@ -200,7 +200,7 @@ def test_seed001_rules_report_yuan() -> None:
 
 def test_sample_month_exercises_every_rule(tmp_path: Path) -> None:
     """Smoke test on the generated sample month (its fixed base scenarios)."""
-    samplegen = pytest.importorskip("csops.samplegen")
+    samplegen = pytest.importorskip("tools.samplegen")
     folder = tmp_path / "sample"
     samplegen.main(["--month", "2026-10", "--out", str(folder), "--orders", "200",
                     "--messages", "500"])  # fmt: skip

@@ -1,6 +1,6 @@
 """A deterministic, realistic and entirely fictional shop month of exports.
 
-    python -m csops.samplegen --month 2026-10 --out samples/2026-10 [--seed 7]
+    python -m tools.samplegen --month 2026-10 --out samples/2026-10 [--seed 7]
         [--orders 3000] [--messages 30000] [--staff 8]
 
 writes the seven exports a customer-service manager of a Taobao shop has at the end of a
@@ -1631,7 +1631,7 @@ def generate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m csops.samplegen",
+        prog="python -m tools.samplegen",
         description="Write a deterministic, fictional shop month of exports (orders, chats, "
         "attendance, leave, incidents, QA spot checks, roster) for tests and demos.",
     )

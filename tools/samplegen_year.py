@@ -1,9 +1,9 @@
 """A sample year: twelve small generated months whose closed results show every grade.
 
-    python -m csops.samplegen_year --year 2026 --out samples/2026 \
+    python -m tools.samplegen_year --year 2026 --out samples/2026 \
         [--ledger samples/2026/csops-ledger.sqlite] [--seed 7] [--orders 300] [--messages 2000]
 
-Each month is written by `csops.samplegen.generate` (seed `seed × 100 + month`), then the
+Each month is written by `tools.samplegen.generate` (seed `seed × 100 + month`), then the
 year's story is applied to it: the default month repeats the same scenarios every month
 (see docs/samples.md), which would give nobody a C. So, per month, some of those
 scenarios are kept and others taken out, and the attendance, leave and incident exports
@@ -44,8 +44,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csops import samplegen
-from csops.samplegen import LEAVE, WORK, Incident
+from tools import samplegen
+from tools.samplegen import LEAVE, WORK, Incident
 
 STAFF = 8  # the base staff 1001..1008 of samplegen
 
@@ -88,7 +88,7 @@ def _same_as_generated(plan: samplegen.Plan, path: Path) -> None:
         if again.read_bytes() != path.read_bytes():
             raise SampleDrift(
                 f"{path}: rebuilding samplegen's plan gives another attendance file; "
-                "csops.samplegen changed how it builds a month — update samplegen_year"
+                "tools.samplegen changed how it builds a month — update samplegen_year"
             )
 
 
@@ -189,7 +189,7 @@ def generate_year(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m csops.samplegen_year",
+        prog="python -m tools.samplegen_year",
         description="Write twelve small fictional months whose grades show A, B, C and none; "
         "optionally close them into a ledger.",
     )
