@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -181,20 +182,6 @@ def stable_order(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
     each per row): `order_runs` over the runs of equal `major`."""
     heads = np.flatnonzero(changes(major))
     return order_runs(heads, major[heads], minor).order
-
-
-def _distinct_dtype(categories: pd.Index) -> pd.CategoricalDtype:
-    """The categorical type of `categories`, which are distinct (a hash dictionary's
-    values): pandas' public constructor checks that again, a quarter of a second for a
-    million buyer nicks. Its fast path is private, so the public one stands in when a
-    pandas release drops it."""
-    try:
-        dtype = pd.CategoricalDtype._from_fastpath(categories, False)  # type: ignore[attr-defined]
-    except (AttributeError, TypeError):
-        return pd.CategoricalDtype(categories)
-    if not isinstance(dtype, pd.CategoricalDtype):
-        return pd.CategoricalDtype(categories)
-    return dtype
 
 
 def _code_type(codes: np.ndarray, categories: pd.Index) -> np.ndarray:
@@ -402,11 +389,12 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
     staff_codes, staff_ids = _sorted_codes(staff_of_account)
     account_codes = sorted_runs.spread(_code_type(account_run, accounts))
 
-    def categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    def categorical(codes: np.ndarray, categories: pd.Index) -> Any:
         # Codes made here, in range and of pandas' width: 10M codes neither checked nor
-        # cast, and the categories (distinct by construction) not hashed again.
+        # cast (the categories, distinct by construction, are checked by pandas' public
+        # constructor: a quarter of a second for a million buyer nicks).
         return pd.Categorical.from_codes(
-            _code_type(codes, categories), dtype=_distinct_dtype(categories), validate=False
+            _code_type(codes, categories), dtype=pd.CategoricalDtype(categories), validate=False
         )
 
     out = {

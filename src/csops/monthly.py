@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import importlib
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -656,20 +655,6 @@ class MonthlyFiles:
         return [self.workbook, self.json, *(p for paths in written.values() for p in paths)]
 
 
-@contextmanager
-def _quick_thread_switches() -> Iterator[None]:
-    """Hand the GIL over every millisecond, not every 5 ms, for the block. The run has
-    threads of numpy and Arrow work (chat KPIs, CSV chunks) beside a thread of Python work
-    (workbook cells): each numpy call of a worker that waits for the GIL otherwise waits
-    up to 5 ms, and the run has thousands of them (0.4–0.8 s of 13 s, measured)."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(0.001)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
 def monthly_report(
     rules: RuleSet,
     data: Path,
@@ -683,10 +668,7 @@ def monthly_report(
     sections: Sequence[SectionBuilder] = SECTIONS,
 ) -> tuple[MonthlyRun, list[Path]]:
     """`run_monthly` and its files in `out_dir`: the whole month-end run."""
-    with (
-        _quick_thread_switches(),
-        MonthlyFiles(out_dir, month, lang, rules.settings.detail_row_limit) as staged,
-    ):
+    with MonthlyFiles(out_dir, month, lang, rules.settings.detail_row_limit) as staged:
         run = run_monthly(
             rules,
             data,
