@@ -2,12 +2,19 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from rich.console import Console
 
+from csops.chats import ChatKpis
+from csops.ingest.discover import Inputs
+from csops.jobs.month import figures_of
+from csops.kpi import KpiResult
+from csops.period import Month, Quarter
 from csops.rules import RuleSet, load_rules
+from csops.scoring import ScoreResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -35,3 +42,25 @@ def plain(value: object) -> object:
     if hasattr(value, "item"):
         return value.item()  # type: ignore[union-attr]
     return value
+
+
+def score_of(inputs: Inputs, rules: RuleSet, period: Month, **options: Any) -> ScoreResult:
+    """The month's score, as `csops score` computes it (`read_month`, then `compute`)."""
+    assert inputs.rules is rules
+    score = figures_of(inputs, period, {"score"}, **options).score
+    assert score is not None
+    return score
+
+
+def chats_of(inputs: Inputs, rules: RuleSet, period: Month) -> ChatKpis:
+    assert inputs.rules is rules
+    kpis = figures_of(inputs, period, {"chats"}).chats
+    assert kpis is not None
+    return kpis
+
+
+def kpi_of(inputs: Inputs, rules: RuleSet, period: Month | Quarter, **options: Any) -> KpiResult:
+    assert inputs.rules is rules
+    result = figures_of(inputs, period, {"kpi"}, **options).kpi
+    assert result is not None
+    return result

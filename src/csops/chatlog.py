@@ -16,7 +16,6 @@ factorized, and the runs, not the messages, are sorted (`order_runs`).
 
 from __future__ import annotations
 
-from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csops.errors import Problem, raise_problems
-from csops.ingest.parallel import background, map_columns
 from csops.roster import Roster
 from csops.rules.vocab import ChatDirection
 
@@ -284,7 +282,7 @@ def _factorized_runs(
 ) -> tuple[np.ndarray, tuple[np.ndarray, pd.Index], tuple[np.ndarray, pd.Index]]:
     """The first rows of the runs of one account and buyer, and the codes and distinct
     values of the account and the buyer of each run: only the runs' first cells are
-    factorized (accounts and buyers side by side: pyarrow leaves the GIL)."""
+    factorized."""
     account_text, buyer_text = _text(account), _text(buyer)
     firsts: list[pd.Series | pa.Array | pa.ChunkedArray] = [account, buyer]
     heads = np.arange(n)
@@ -296,16 +294,8 @@ def _factorized_runs(
             heads = runs
             take = pa.array(heads)
             firsts = [account_text.take(take), buyer_text.take(take)]
-    accounts, buyers = map_columns(
-        lambda job: job[0](job[1]), [(_sorted_codes, firsts[0]), (_factorize, firsts[1])], n
-    )
+    accounts, buyers = _sorted_codes(firsts[0]), _factorize(firsts[1])
     return heads, accounts, buyers
-
-
-def _finished(value: np.ndarray) -> Future[np.ndarray]:
-    future: Future[np.ndarray] = Future()
-    future.set_result(value)
-    return future
 
 
 def _require_present(
@@ -348,12 +338,10 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
     n = len(frame)
     by_direction = direction_layout(frame)
     if by_direction.all():
-        # The direction words are classified in a thread while the runs are found.
-        direction = background(_direction, frame, words, rows=n)
+        from_buyer = _direction(frame, words)  # an unknown direction word is reported first
         account, buyer = frame["account"], frame["buyer"]
     elif not by_direction.any():
-        account, buyer, sides = _sender_receiver(frame, roster)
-        direction = _finished(sides)
+        account, buyer, from_buyer = _sender_receiver(frame, roster)
     else:
         # Two layouts in one log (a 千牛 export beside a 咚咚 one): each file's rows are
         # read in its own layout, then put side by side.
@@ -362,17 +350,13 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
         sides = np.empty(n, dtype=bool)
         sides[by_direction] = _direction(mine, words)
         sides[~by_direction] = other_sides
-        direction = _finished(sides)
+        from_buyer = sides
         account = frame["account"].astype("str").copy()
         buyer = frame["buyer"].astype("str").copy()
         account[~by_direction] = other_account.to_numpy()
         buyer[~by_direction] = other_buyer.to_numpy()
 
-    try:
-        heads, (account_run, accounts), (buyer_run, buyers) = _factorized_runs(account, buyer, n)
-    finally:
-        wait([direction])  # no thread outlives the call, whatever happens
-    from_buyer = direction.result()  # an unknown direction word is reported first
+    heads, (account_run, accounts), (buyer_run, buyers) = _factorized_runs(account, buyer, n)
     _require_present(frame, account, "客服账号", "staff account", "account")
     _require_present(frame, buyer, "买家", "buyer", "buyer")
     _require_present(frame, frame["time"], "时间", "time", "time")

@@ -20,8 +20,6 @@ scoring engine reads (`waits`, `replies_within_30s`, `unanswered_10min`, …).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,17 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.chatlog import changes, normalize_messages, positions_in
-from csops.errors import files_lacking
-from csops.ingest.discover import Inputs
-from csops.ingest.parallel import background
+from csops.chatlog import changes, positions_in
 from csops.money import fen_to_yuan, round_fen
 from csops.period import Month
 from csops.roster import Roster
 from csops.rules.base import RoundingName, ServiceHours
 from csops.rules.chats import ChatRules
-from csops.rules.loader import RuleSet
-from csops.rules.vocab import ValueWords
 
 NS = 1_000_000_000
 DAY_S = 86_400
@@ -86,9 +79,7 @@ _COUNTS = (
 @dataclass
 class WaitLog:
     """Every wait started in the month with what its evidence needs: the chat-log rows and
-    the staff rows its `key` refers to. Known before the inquiries and conversion are, so
-    `chat_kpis` can hand it out early (`on_waits`): the month-end run starts writing the
-    waits while they are worked out."""
+    the staff rows its `key` refers to."""
 
     waits: pd.DataFrame  # one row per wait started in the month, by start
     staff: pd.DataFrame  # row `key` of the waits: staff_id, name (or the unknown account)
@@ -246,11 +237,8 @@ def chat_kpis(
     rules: ChatRules,
     hours: ServiceHours,
     rounding: RoundingName = "half_up",
-    on_waits: Callable[[WaitLog], None] | None = None,
 ) -> ChatKpis:
-    """Every chat KPI per staff member for `month` (see the module docstring).
-    `on_waits` is called with the month's waits as soon as they are known, before the
-    inquiries and conversion are (in the caller's thread)."""
+    """Every chat KPI per staff member for `month` (see the module docstring)."""
     notes: list[str] = []
     accounts = messages["account"].cat.categories
     buyers = messages["buyer"].cat.categories
@@ -279,15 +267,12 @@ def chat_kpis(
     # none from staff); one pass over its messages each.
     c_buyer = np.logical_or.reduceat(fb, conv_first) if n else np.zeros(0, dtype=bool)
     c_staff = ~np.logical_and.reduceat(fb, conv_first) if n else np.zeros(0, dtype=bool)
-    # Inquiries and conversion need the conversations only, not the staff rows: they are
-    # worked out in a thread (numpy leaves the GIL) beside the wait figures.
-    inquiries: Future[_Inquiries] | None = None
+    # Inquiries and conversion need the conversations only, not the staff rows.
+    inquiries: _Inquiries | None = None
     inquiry_notes: list[str] = []  # its own list: the notes keep their order
     if orders is not None:
         convs = _Conversations(conv_id, c_acc, c_buy, c_day, c_month & c_buyer)
-        inquiries = background(
-            _inquiries, buyers, orders, convs, t, second, fb, month, rules, inquiry_notes, rows=n
-        )
+        inquiries = _inquiries(buyers, orders, convs, t, second, fb, month, rules, inquiry_notes)
 
     # ---- sessions and waits
 
@@ -363,15 +348,6 @@ def chat_kpis(
         },
         copy=False,  # every column is new here
     )
-    if on_waits is not None:
-        # Handed out before the counts below and the inquiries thread's result: the
-        # caller's work on the waits overlaps both.
-        try:
-            on_waits(WaitLog(waits, rows, messages))
-        except BaseException:
-            if inquiries is not None:
-                wait([inquiries])  # no thread outlives the call
-            raise
 
     # ---- counts per account
     fast = answered & (response <= rules.fast_reply_s)
@@ -433,7 +409,7 @@ def chat_kpis(
     # ---- inquiries and conversion (needs orders)
     sales: dict[str, np.ndarray] | None = None
     if inquiries is not None:
-        sales = _sales(inquiries.result(), acc_key, len(buyers), n_keys)
+        sales = _sales(inquiries, acc_key, len(buyers), n_keys)
         notes += inquiry_notes
     else:
         notes.append(
@@ -459,59 +435,6 @@ def chat_kpis(
         has_orders=orders is not None,
         has_ratings=has_ratings,
     )
-
-
-def month_messages(inputs: Inputs, rules: RuleSet) -> pd.DataFrame:
-    """The loaded chat log as `normalize_messages` gives it: what `chats_month` works on.
-    Needs only the roster and the chat log, so the month-end run starts it as soon as
-    those are read, while the orders are read."""
-    staff_roster = Roster.from_frame(inputs.require("roster", command="chats"))
-    chat_frame = inputs.require("chats", command="chats")
-    return normalize_messages(chat_frame, staff_roster, rules.get(ValueWords).chat_direction)
-
-
-def chats_month(
-    inputs: Inputs,
-    rules: RuleSet,
-    month: Month,
-    *,
-    on_waits: Callable[[WaitLog], None] | None = None,
-    messages: Future[pd.DataFrame] | None = None,
-) -> ChatKpis:
-    """`chat_kpis` on the loaded exports: the chat log and roster, and the orders when an
-    orders export is among the inputs (inquiries and conversion need them). `messages`:
-    `month_messages` of these inputs, begun earlier (its error, if any, is raised after
-    the exports are checked, where `month_messages` would raise it)."""
-    inputs.load(["roster", "chats", "orders"])
-    staff_roster = Roster.from_frame(inputs.require("roster", command="chats"))
-    chat_frame = inputs.require("chats", command="chats")
-    order_frame = None
-    if any(r.kind == "orders" for r in inputs.files):
-        order_frame = inputs.require("orders", ["buyer", "paid_at"], command="chats")
-    words = rules.get(ValueWords).chat_direction
-    normalized = (
-        normalize_messages(chat_frame, staff_roster, words)
-        if messages is None
-        else messages.result()
-    )
-    settings = rules.settings
-    kpis = chat_kpis(
-        normalized,
-        order_frame,
-        staff_roster,
-        month,
-        rules.get(ChatRules),
-        settings.service_hours,
-        settings.rounding,
-        on_waits,
-    )
-    without_buyer = files_lacking(order_frame, "buyer") if order_frame is not None else []
-    if without_buyer:
-        kpis.notes.append(
-            f"{', '.join(without_buyer)}: no buyer column (买家会员名); the orders of this "
-            "export are matched to no buyer, so they count in no inquiry's conversion"
-        )
-    return kpis
 
 
 # Counts kept beside the KPIs in `ChatKpis.staff` (denominators, for the scoring engine).

@@ -22,7 +22,7 @@ quietly left out of an immutable month.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -31,21 +31,17 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chatlog import normalize_messages
-from csops.chats import FIGURES, ChatKpis, chat_kpis
-from csops.commission import CommissionResult, compute_commission, rate_str
+from csops.chats import FIGURES, ChatKpis
+from csops.commission import CommissionResult, rate_str
 from csops.grades import YearRecords
 from csops.ingest.discover import Inputs
+from csops.jobs.month import Figures, MonthData, compute, read_month
 from csops.ledger import Closed, InputFile, Ledger, LedgerError
 from csops.money import money_str
 from csops.period import Month
-from csops.roster import Roster
-from csops.rules.chats import ChatRules
-from csops.rules.commission import CommissionRules
 from csops.rules.loader import RuleSet
 from csops.rules.scoring import ScoringRules
-from csops.rules.vocab import ValueWords
-from csops.scoring import ScoreResult, score_month
+from csops.scoring import ScoreResult
 
 SECTIONS = ("score", "commission", "chats")
 KINDS_USED = ("roster", "attendance", "leave", "incidents", "orders", "chats")
@@ -146,15 +142,6 @@ def chat_documents(kpis: ChatKpis) -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------- computing a month
 
 
-def _order_fields(crules: CommissionRules) -> list[str]:
-    fields = ["order_id", "paid_amount", "paid_at", "buyer"]
-    if crules.attribution.mode in ("memo", "memo_then_last_chat"):
-        fields.append("memo")
-    if crules.month_by != "paid_at":
-        fields.append(crules.month_by)
-    return fields
-
-
 def input_files(inputs: Inputs) -> list[InputFile]:
     """Name and SHA-256 of every input file a close reads."""
     # A workbook of two exports (主订单 and 子订单 sheets) is one file.
@@ -167,49 +154,48 @@ def input_files(inputs: Inputs) -> list[InputFile]:
     return sorted(files, key=lambda f: f.name)
 
 
+def figures_to_close(
+    data: MonthData,
+    rules: RuleSet,
+    month: Month,
+    ledger_path: Path,
+    wanted: Collection[str] = SECTIONS,
+    **options: Any,
+) -> Figures:
+    """`compute` with the score levels of the ledger's closed months before `month` (the
+    `serious` level), and the ledger's note on them first among the score's warnings:
+    what `csops close` keeps and `csops monthly` shows (and keeps, with --close)."""
+    previous, notes = levels_before(rules, ledger_path, month)
+    figures = compute(data, rules, month, wanted, previous_levels=previous, **options)
+    if figures.score is not None:
+        figures.score.warnings[:0] = notes
+    return figures
+
+
+def month_results(figures: Figures, inputs: Inputs, rules: RuleSet) -> MonthResults:
+    """The figures a close keeps, with the input files' and the rules' fingerprints."""
+    assert figures.score is not None and figures.commission is not None
+    assert figures.chats is not None and isinstance(figures.period, Month)
+    return MonthResults(
+        month=figures.period,
+        score=figures.score,
+        commission=figures.commission,
+        chats=figures.chats,
+        inputs=input_files(inputs),
+        rules_sha256=rules.digest(),
+        warnings=list(figures.score.warnings),
+    )
+
+
 def compute_month(
-    inputs: Inputs, rules: RuleSet, month: Month | str, ledger_path: Path
+    inputs: Inputs, rules: RuleSet, month: Month | str, ledger_path: Path, lang: str | None = None
 ) -> MonthResults:
     """The month's score (with the ledger's previous levels), commission and chat KPIs."""
     period = _as_month(month)
-    inputs.load(list(KINDS_USED))
-    crules = rules.get(CommissionRules)
-    roster = Roster.from_frame(inputs.require("roster", ["staff_id", "name"], command="close"))
-    inputs.require("attendance", ["date"], command="close")
-    orders = inputs.require("orders", _order_fields(crules), command="close")
-    chats = inputs.require("chats", command="close")
-    previous, warnings = levels_before(rules, ledger_path, period)
-    score = score_month(inputs, rules, period, previous_levels=previous, lang=rules.settings.lang)
-    incidents = inputs.frame("incidents") if inputs.has("incidents") else None
-    commission = compute_commission(
-        orders,
-        roster,
-        period,
-        rules,
-        chats=chats if crules.uses_chats else None,
-        incidents=incidents,
-        levels=score.levels() if crules.level_multipliers else None,
-    )
-    settings = rules.settings
-    messages = normalize_messages(chats, roster, rules.get(ValueWords).chat_direction)
-    kpis = chat_kpis(
-        messages,
-        orders,
-        roster,
-        period,
-        rules.get(ChatRules),
-        settings.service_hours,
-        settings.rounding,
-    )
-    return MonthResults(
-        month=period,
-        score=score,
-        commission=commission,
-        chats=kpis,
-        inputs=input_files(inputs),
-        rules_sha256=rules.digest(),
-        warnings=warnings + list(score.warnings),
-    )
+    data = read_month(inputs, SECTIONS, command="close")
+    language = lang or rules.settings.lang
+    figures = figures_to_close(data, rules, period, ledger_path, lang=language)
+    return month_results(figures, inputs, rules)
 
 
 def close_month(
@@ -220,6 +206,7 @@ def close_month(
     *,
     reopen_reason: str | None = None,
     now: datetime | None = None,
+    lang: str | None = None,
 ) -> ClosedMonth:
     """Compute `month` from the loaded exports and store it in the ledger as closed.
 
@@ -230,7 +217,7 @@ def close_month(
     period = _as_month(month)
     ledger = Ledger(ledger_path)
     ledger.check_closable(str(period), reopening=reopen_reason is not None)
-    results = compute_month(inputs, rules, period, ledger_path)
+    results = compute_month(inputs, rules, period, ledger_path, lang)
     return store_month(results, ledger, reopen_reason=reopen_reason, now=now, started=started)
 
 

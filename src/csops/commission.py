@@ -18,7 +18,7 @@ The flow, all vectorised over orders:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,7 +29,6 @@ import pandas as pd
 from csops.chatlog import normalize_messages
 from csops.errors import InputError, Problem, UsageError, files_lacking, raise_problems
 from csops.incidents import classify_incidents
-from csops.ingest.discover import Inputs
 from csops.memo import MemoMatcher
 from csops.money import fen_to_yuan, money_str, round_fen
 from csops.period import Month
@@ -603,35 +602,6 @@ def order_fields(rules: CommissionRules) -> list[str]:
     if rules.month_by != "paid_at":
         fields.append(rules.month_by)
     return fields
-
-
-def commission_month(
-    inputs: Inputs,
-    rules: RuleSet,
-    month: Month,
-    *,
-    levels: Callable[[], Mapping[str, str]] | None = None,
-) -> CommissionResult:
-    """`compute_commission` on the loaded exports (orders, roster, incidents; the chat log
-    when the attribution mode uses it). `levels` is called, once the exports are checked,
-    when the rules' `level_multipliers` need each staff member's score level."""
-    crules = rules.get(CommissionRules)
-    inputs.load(["orders", "roster", "incidents"] + (["chats"] if crules.uses_chats else []))
-    order_frame = inputs.require("orders", order_fields(crules), command="commission")
-    staff_roster = Roster.from_frame(
-        inputs.require("roster", ["staff_id", "name"], command="commission")
-    )
-    chat_frame = inputs.require("chats", command="commission") if crules.uses_chats else None
-    staff_levels = levels() if crules.level_multipliers and levels is not None else None
-    return compute_commission(
-        order_frame,
-        staff_roster,
-        month,
-        rules,
-        chats=chat_frame,
-        incidents=inputs.frame("incidents") if inputs.has("incidents") else None,
-        levels=staff_levels,
-    )
 
 
 def _conflicts(credited: pd.DataFrame) -> pd.DataFrame:

@@ -31,22 +31,15 @@ import numpy as np
 import pandas as pd
 
 from csops.attendance import drop_unknown_staff
-from csops.chatlog import normalize_messages
-from csops.chats import ChatKpis, chat_kpis
-from csops.commission import CommissionResult, compute_commission, order_fields
+from csops.chats import ChatKpis
+from csops.commission import CommissionResult
 from csops.errors import Problem, RuleError, raise_problems
-from csops.ingest.discover import Inputs
 from csops.money import fen_to_yuan, money_str, round_fen
 from csops.period import Month, Quarter
-from csops.report.privacy import mask_buyers
 from csops.roster import Roster
-from csops.rules.chats import ChatRules
-from csops.rules.commission import CommissionRules
 from csops.rules.kpi import METRICS, Card, KpiRules, MetricRule, QaRules, Source
-from csops.rules.loader import RuleSet
 from csops.rules.scoring import ScoringRules
-from csops.rules.vocab import ValueWords
-from csops.scoring import ScoreResult, score_month
+from csops.scoring import ScoreResult
 
 Period = Month | Quarter
 
@@ -789,144 +782,3 @@ def _active_staff(roster: Roster, months: Sequence[Month]) -> pd.DataFrame:
     for month in months:
         seen |= set(roster.active_in(month)["staff_id"])
     return roster.staff[roster.staff["staff_id"].isin(pd.Index(list(seen)))].reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- from the exports
-
-
-def kpi_period(
-    inputs: Inputs,
-    rules: RuleSet,
-    period: Period,
-    *,
-    lang: str = "en",
-    strict: bool = False,
-    previous_levels: Mapping[str, Sequence[str]] | None = None,
-    results: Mapping[str, Any] | None = None,
-) -> KpiResult:
-    """The scorecard of `period` from the loaded exports: each month's chat KPIs, commission,
-    score and spot checks, as far as the cards (and bonus withholding) need them.
-
-    `previous_levels`: staff_id → the score levels of the months before the period, oldest
-    first (from the ledger), so a run of low months can reach the `serious` level.
-    `results`: for a month, what a caller has computed already (`csops monthly`):
-    "chats" → ChatKpis, "commission" → CommissionResult, "score" → ScoreResult; those are
-    used as they are instead of being computed again."""
-    given = dict(results or {})
-    if given and isinstance(period, Quarter):
-        raise ValueError("results= are one month's results; a quarter is computed from exports")
-    given_chats = given.get("chats") if isinstance(given.get("chats"), ChatKpis) else None
-    given_commission = (
-        given.get("commission") if isinstance(given.get("commission"), CommissionResult) else None
-    )
-    given_score = given.get("score") if isinstance(given.get("score"), ScoreResult) else None
-    krules = rules.get(KpiRules)
-    scoring = rules.get(ScoringRules)
-    check_levels(krules, scoring)
-    crules = rules.get(CommissionRules)
-    used = krules.sources()
-    kinds = ["roster"]
-    if "chats" in used:
-        kinds += ["chats", "orders"]
-    if "commission" in used:
-        kinds += ["orders", "incidents"] + (["chats"] if crules.uses_chats else [])
-    if "score" in used:
-        kinds += ["attendance", "leave", "incidents"]
-    if "qa" in used:
-        kinds.append("qa")
-    kinds = list(dict.fromkeys(kinds))
-    inputs.load(kinds)
-    roster = Roster.from_frame(inputs.require("roster", ["staff_id", "name"], command="kpi"))
-
-    def present(kind: str) -> bool:
-        return any(r.kind == kind for r in inputs.files)
-
-    notes: list[str] = []
-    messages = orders = None
-    if "chats" in used and present("chats") and given_chats is None:
-        chat_frame = inputs.require("chats", command="kpi")
-        messages = normalize_messages(chat_frame, roster, rules.get(ValueWords).chat_direction)
-        if present("orders"):
-            orders = inputs.require("orders", ["buyer", "paid_at"], command="kpi")
-    commission_orders = None
-    if "commission" in used and present("orders") and given_commission is None:
-        commission_orders = inputs.require("orders", order_fields(crules), command="kpi")
-        if crules.uses_chats and not present("chats"):
-            commission_orders = None
-            notes.append(
-                f"commission attribution {crules.attribution.mode} needs the chat log: "
-                "net sales are missing"
-            )
-    qa_all = None
-    if "qa" in used and present("qa"):
-        qa_file = next(r.source for r in inputs.files if r.kind == "qa" and r.source)
-        qa_all, qa_notes = prepare_qa(
-            inputs.require("qa", command="kpi"),
-            roster,
-            period,
-            krules.qa,
-            strict=strict,
-            headers=(
-                {n: qa_file.headers[i] for n, i in qa_file.match.mapping.items()}
-                if qa_file.match
-                else None
-            ),
-        )
-        notes.extend(qa_notes)
-        if rules.settings.mask_buyers:  # settings.yaml: buyer nicks shown as 王** everywhere
-            qa_all["buyer"] = mask_buyers(qa_all["buyer"])
-    has_attendance = "score" in used and present("attendance")
-    settings = rules.settings
-    chat_rules = rules.get(ChatRules)
-    history = {k: list(v) for k, v in (previous_levels or {}).items()}
-    figures = []
-    for month in months_of(period):
-        fig = MonthFigures(month, chats=given_chats, commission=given_commission)
-        if messages is not None:
-            fig.chats = chat_kpis(
-                messages,
-                orders,
-                roster,
-                month,
-                chat_rules,
-                settings.service_hours,
-                settings.rounding,
-            )
-            notes.extend(fig.chats.notes)
-            if int(fig.chats.staff["conversations"].sum()) == 0:
-                notes.append(f"the chat log holds no conversations in {month}")
-        if commission_orders is not None:
-            fig.commission = compute_commission(
-                commission_orders,
-                roster,
-                month,
-                rules,
-                chats=inputs.frame("chats") if crules.uses_chats else None,
-                incidents=inputs.frame("incidents") if inputs.has("incidents") else None,
-            )
-        if given_score is not None:
-            fig.score = given_score
-        elif has_attendance:
-            fig.score = score_month(
-                inputs, rules, month, strict=strict, previous_levels=history, lang=lang
-            )
-            for sid, level in fig.score.levels().items():
-                history.setdefault(sid, []).append(level)
-            # The levels decide withholding: what the score run warned of matters here too.
-            notes.extend(f"score {month}: {w}" for w in fig.score.warnings)
-        if qa_all is not None:
-            fig.qa = qa_all[month.contains(qa_all["date"])].reset_index(drop=True)
-            if isinstance(period, Quarter) and len(fig.qa) == 0:
-                notes.append(f"the spot-check sheet holds no checks in {month}")
-        figures.append(fig)
-    return scorecard(
-        period,
-        roster,
-        figures,
-        krules,
-        scoring=scoring,
-        chat_limit_s=chat_rules.fast_reply_s,
-        rounding=settings.rounding,
-        lang=lang,
-        notes=notes,
-    )

@@ -32,11 +32,9 @@ import pandas as pd
 from csops.attendance import derive_attendance, drop_unknown_staff, files_of, in_service
 from csops.errors import Problem, RuleError, raise_problems
 from csops.incidents import classify_incidents
-from csops.ingest.discover import Inputs
 from csops.money import fen_to_yuan, money_str
 from csops.period import Month
 from csops.roster import Roster
-from csops.rules.loader import RuleSet
 from csops.rules.scoring import ATTENDANCE_EVENTS, CHAT_EVENTS, ScoringRule, ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
 
@@ -302,59 +300,6 @@ class ScoreResult:
 
 
 # ---------------------------------------------------------------- entry points
-
-
-def score_month(
-    inputs: Inputs,
-    rules: RuleSet,
-    month: Month,
-    *,
-    strict: bool = False,
-    previous_levels: Mapping[str, Sequence[str]] | None = None,
-    lang: str = "en",
-) -> ScoreResult:
-    """Score every staff member active in `month` from the loaded exports.
-
-    `previous_levels`: staff_id → the levels of the months before, oldest first (from the
-    ledger); with them a run of low months becomes the `serious` level.
-    """
-    inputs.load(["roster", "attendance", "leave", "incidents"])
-    roster = Roster.from_frame(inputs.require("roster", command="score"))
-    attendance = inputs.require("attendance", ["date"], command="score")
-    notes = []
-    if not inputs.has("leave"):
-        notes.append(
-            "no leave approvals (请假/调休审批) export found: every scheduled day without a "
-            "punch counts as 旷工"
-        )
-    if not inputs.has("incidents"):
-        notes.append("no incident sheet (奖惩登记) found: no complaints or awards were counted")
-    scoring = rules.get(ScoringRules)
-    chats = None
-    if any(e in CHAT_EVENTS for rule in scoring.rules for e in rule.events):
-        from csops.chats import chats_month  # only when a rule uses chat figures
-        from csops.rules.chats import ChatRules
-
-        chats = chat_events(
-            chats_month(inputs, rules, month), rules.get(ChatRules).unanswered_s, lang
-        )
-    result = score_frames(
-        roster,
-        attendance,
-        inputs.frame("leave"),
-        inputs.frame("incidents"),
-        rules.get(ScoringRules),
-        rules.get(IncidentKinds),
-        rules.get(ValueWords),
-        month,
-        strict=strict,
-        previous_levels=previous_levels,
-        lang=lang,
-        chat_events=chats,
-    )
-    result.warnings[:0] = notes
-    result.rule_digest = rules.digest()
-    return result
 
 
 def score_frames(

@@ -14,18 +14,14 @@ who handles each one; everything before that is whole-column numpy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from csops.errors import InputError
-from csops.ingest.discover import Inputs
 from csops.memo import MemoMatcher
 from csops.report.privacy import mask_buyers
 from csops.roster import Roster
-from csops.rules.loader import RuleSet
 from csops.rules.shipping import (
     LEVEL_NAMES,
     LevelName,
@@ -62,46 +58,6 @@ class UnpaidList:
     after_hours: float
     orders: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- inputs
-
-
-def _headers(inputs: Inputs) -> str:
-    seen: list[str] = []
-    for report in inputs.files:
-        if report.kind == "orders" and report.source is not None:
-            seen.extend(h for h in report.source.headers if h and h not in seen)
-    return ", ".join(seen)[:300]
-
-
-def require_orders(
-    inputs: Inputs, needed: Sequence[str], decide_by: Sequence[str], command: str
-) -> pd.DataFrame:
-    """The orders frame with `needed` columns and at least one of `decide_by`.
-
-    Without any `decide_by` column (ship time or status; payment time or status) a
-    shipped order cannot be told from an unshipped one: that is an InputError naming the
-    headers the export does have, not an empty list.
-    """
-    frame = inputs.require("orders", needed, command=command)
-    if any(name in frame.columns for name in decide_by):
-        return frame
-    aliases = inputs.rules.columns.for_kind("orders")
-    wanted = " nor ".join(
-        f"{_WHAT[name]} column ({' / '.join(aliases.get(name, [name])[:3])})" for name in decide_by
-    )
-    files = ", ".join(sorted({r.display for r in inputs.files if r.kind == "orders"}))
-    raise InputError(
-        f"{files}: neither {wanted} found, so {command} cannot tell which orders are "
-        f"{_DECIDES[command]}; headers found: {_headers(inputs)}; export the orders with one "
-        "of those columns, or add the file's own header to rules/columns.yaml under "
-        + " or ".join(f"orders.{name}" for name in decide_by)
-    )
-
-
-_WHAT = {"shipped_at": "a ship time", "status": "an order status", "paid_at": "a payment time"}
-_DECIDES = {"overdue-shipments": "still unshipped", "unpaid-orders": "still unpaid"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -411,41 +367,3 @@ def unpaid_orders(
         index=index,
     ).reset_index(drop=True)
     return UnpaidList(as_of, after_hours, out, notes)
-
-
-# ---------------------------------------------------------------- from the loaded exports
-
-
-def _orders_and_roster(
-    inputs: Inputs, needed: Sequence[str], decide_by: Sequence[str], command: str
-) -> tuple[pd.DataFrame, Roster | None]:
-    inputs.load(["orders", "roster"])
-    frame = require_orders(inputs, needed, decide_by, command)
-    return frame, Roster.from_frame(inputs.frame("roster")) if inputs.has("roster") else None
-
-
-def overdue_list(
-    inputs: Inputs, rules: RuleSet, as_of: pd.Timestamp, *, min_level: LevelName = "warning"
-) -> ShippingList:
-    """`unshipped_orders` on the orders export (and the roster, when there is one)."""
-    frame, staff = _orders_and_roster(
-        inputs, ["paid_at"], ["shipped_at", "status"], "overdue-shipments"
-    )
-    return unshipped_orders(
-        frame,
-        rules.get(ShippingRules),
-        as_of,
-        roster=staff,
-        min_level=min_level,
-        mask=rules.settings.mask_buyers,
-    )
-
-
-def unpaid_list(inputs: Inputs, rules: RuleSet, as_of: pd.Timestamp, hours: float) -> UnpaidList:
-    """`unpaid_orders` on the orders export (and the roster, when there is one)."""
-    frame, staff = _orders_and_roster(
-        inputs, ["created_at"], ["paid_at", "status"], "unpaid-orders"
-    )
-    return unpaid_orders(
-        frame, rules.get(ShippingRules), as_of, hours, roster=staff, mask=rules.settings.mask_buyers
-    )

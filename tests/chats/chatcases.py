@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from csops.chatlog import normalize_messages
-from csops.chats import ChatKpis, WaitLog, chat_kpis
+from csops.chats import ChatKpis, chat_kpis
 from csops.period import Month
 from csops.roster import Roster
 from csops.rules.base import ServiceHours
@@ -61,7 +60,6 @@ def kpis(
     staff: Roster | None = None,
     hours: ServiceHours | None = None,
     rating: list[Any] | None = None,
-    on_waits: Callable[[WaitLog], None] | None = None,
     **rules: Any,
 ) -> ChatKpis:
     staff = staff or roster()
@@ -74,7 +72,6 @@ def kpis(
         OCTOBER,
         ChatRules(**rules),
         hours or ServiceHours(),
-        on_waits=on_waits,
     )
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import time
 from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 import pytest
 
-from csops.chats import WaitLog
 from csops.rules.base import ServiceHours
 
 from .chatcases import kpis, roster, row
@@ -344,13 +341,7 @@ def test_empty_chat_log() -> None:
     assert result.total["inquiries"] == 0 and result.total["reply_rate"] is None
 
 
-def test_conversion_in_a_thread_gives_the_same_kpis_and_notes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A big log works out conversion in a thread beside the waits: the figures and the
-    order of the notes (unknown account first, then late orders) do not change."""
-    import csops.ingest.parallel
-
+def test_the_notes_keep_their_order_unknown_account_then_late_orders() -> None:
     log = [
         ("临时号", "b", "2026-10-03 10:00:00", "买家"),
         (M, "b", "2026-10-03 10:00:00", "买家"),
@@ -359,11 +350,7 @@ def test_conversion_in_a_thread_gives_the_same_kpis_and_notes(
     ]
     orders = [("o1", "b", "2026-10-03 12:00:00", 500), ("o2", "c", "2026-10-05 09:00:00", 700)]
     alone = kpis(log, orders=orders)
-    monkeypatch.setattr(csops.ingest.parallel, "PARALLEL_ROWS", 0)  # always in a thread
-    threaded = kpis(log, orders=orders)
-    pd.testing.assert_frame_equal(threaded.staff, alone.staff)
-    assert threaded.total == alone.total
-    assert threaded.notes == alone.notes and len(alone.notes) == 2
+    assert len(alone.notes) == 2
     assert alone.notes[0].startswith("chat account 临时号") and "orders start" in alone.notes[1]
     assert row(alone, "1001")["paid_amount"] == Decimal("5.00")
 
@@ -387,66 +374,6 @@ def test_all_waits_are_by_staff_row_then_start() -> None:
     rows = all_waits(result.wait_log, mask=False)
     assert rows["staff"].astype(str).tolist() == ["1001 小美"] * 2 + ["1002 阿杰"] * 3
     assert rows["start_row"].tolist() == [3, 6, 2, 8, 4]
-
-
-def test_the_waits_are_handed_out_before_the_inquiries_are_joined() -> None:
-    """`on_waits` gets every wait of the month with its staff rows while the inquiries
-    thread may still work: the same waits, rows and evidence as the finished KPIs."""
-    from csops.report.chats import all_waits
-
-    early: list[tuple[WaitLog, bool]] = []
-    result = kpis(
-        [
-            (M, "b", "2026-10-03 10:00:00", "买家"),
-            (M, "b", "2026-10-03 10:00:30", "客服"),
-            (J, "z", "2026-10-03 09:00:00", "买家"),
-            ("临时号", "q", "2026-10-03 11:00:00", "买家"),
-        ],
-        orders=[("1", "b", "2026-10-03 12:00:00", 500)],
-        on_waits=lambda log: early.append(
-            (log, threading.current_thread() is threading.main_thread())
-        ),
-    )
-    ((log, in_caller),) = early
-    assert in_caller  # in the caller's thread, not the inquiries'
-    pd.testing.assert_frame_equal(log.waits, result.waits)
-    assert log.staff["staff_id"].tolist() == result.staff["staff_id"].tolist()
-    assert log.staff["name"].tolist() == result.staff["name"].tolist()
-    pd.testing.assert_frame_equal(all_waits(log, mask=False), all_waits(result.wait_log, False))
-    assert all_waits(log, mask=False)["staff"].astype(str).tolist() == [
-        "1001 小美",
-        "1002 阿杰",
-        "临时号",
-    ]
-
-
-def test_an_error_handing_out_the_waits_waits_for_the_inquiries_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import csops.chats
-    import csops.ingest.parallel
-
-    monkeypatch.setattr(csops.ingest.parallel, "PARALLEL_ROWS", 0)  # always in a thread
-    finished = threading.Event()
-    real_inquiries = csops.chats._inquiries
-
-    def slow_inquiries(*args: Any) -> Any:
-        result = real_inquiries(*args)
-        threading.Event().wait(0.3)  # still at work when on_waits fails
-        finished.set()
-        return result
-
-    def failing(log: WaitLog) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(csops.chats, "_inquiries", slow_inquiries)
-    with pytest.raises(OSError, match="disk full"):
-        kpis(
-            [(M, "b", "2026-10-03 10:00:00", "买家"), (M, "b", "2026-10-03 10:00:30", "客服")],
-            orders=[("1", "b", "2026-10-03 12:00:00", 500)],
-            on_waits=failing,
-        )
-    assert finished.is_set()  # no thread outlives the call
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "ns"])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
-import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from csops.cli.app import app
+from csops.jobs import month as jobs_month
 
-from ..conftest import REPO
+from ..conftest import REPO, score_of
 
 runner = CliRunner()
 
@@ -309,13 +308,15 @@ def test_level_multiplier_uses_the_monthly_score(
         def levels(self) -> dict[str, str]:
             return {"1001": "warning", "1002": "ok"}
 
-    def score_month(inputs: object, rules: object, month: object) -> Score:
+    def score(data: object, rules: object, month: object, *args: object) -> Score:
         calls.append(str(month))
         return Score()
 
-    fake = types.ModuleType("csops.scoring")
-    fake.score_month = score_month  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "csops.scoring", fake)
+    monkeypatch.setattr(jobs_month, "_score", score)
+    # The score needs the attendance export, as `csops score` does (read, then faked).
+    attendance = "工号,姓名,日期,上班1打卡时间,下班1打卡时间\n1001,张伟,2026-10-08,09:00,18:00\n"
+    write_month(tmp_path / "data")
+    (tmp_path / "data" / "attendance.csv").write_text(attendance, encoding="utf-8")
     text = (REPO / "rules" / "commission.yaml").read_text(encoding="utf-8")
     rules = rules_with(
         tmp_path,
@@ -365,7 +366,6 @@ def test_smoke_generated_month_with_real_monthly_score(tmp_path: Path) -> None:
     from csops.ingest.discover import Inputs
     from csops.period import Month
     from csops.rules import load_rules
-    from csops.scoring import score_month
 
     data = tmp_path / "month"
     samplegen.generate(data, "2026-10", seed=11, orders=600, messages=6000)
@@ -376,7 +376,8 @@ def test_smoke_generated_month_with_real_monthly_score(tmp_path: Path) -> None:
             "level_multipliers: {}", "level_multipliers: {warning: 0.5, punishment: 0}"
         ),
     )
-    levels = score_month(Inputs.scan(load_rules(rules), data), load_rules(rules), Month(2026, 10))
+    scaled_rules = load_rules(rules)
+    levels = score_of(Inputs.scan(scaled_rules, data), scaled_rules, Month(2026, 10))
     plain = run("--data", str(data), "--format", "json")
     scaled = run("--data", str(data), "--rules", str(rules), "--format", "json")
     assert plain.exit_code == 0, plain.output

@@ -9,11 +9,12 @@ from tools.samplegen_year import month_seed, write_month
 from csops.ingest.discover import Inputs
 from csops.period import Month
 from csops.rules import RuleSet
-from csops.scoring import score_month
+
+from ..conftest import score_of
 
 
 def scores(rules: RuleSet, folder: Path, month: str) -> dict[str, float]:
-    result = score_month(Inputs.scan(rules, folder), rules, Month.parse(month))
+    result = score_of(Inputs.scan(rules, folder), rules, Month.parse(month))
     return dict(zip(result.staff["staff_id"], result.staff["score"], strict=True))
 
 

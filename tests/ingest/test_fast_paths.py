@@ -8,17 +8,14 @@ in threads. Each shortcut is checked here against the plain way on the same data
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import csops.ingest.parallel as parallel
 from csops.ingest.clean import (
     WHITESPACE,
     _int,
@@ -34,8 +31,6 @@ from csops.ingest.clean import (
 from csops.ingest.discover import Inputs
 from csops.ingest.schemas import KINDS
 from csops.rules import RuleSet
-
-from ..conftest import FIXTURES
 
 BAD_INPUTS = Path(__file__).parent.parent / "bad_inputs" / "files"
 
@@ -130,30 +125,6 @@ FOLDERS = sorted(
     for p in BAD_INPUTS.iterdir()
     if p.is_dir() and any(f.suffix in (".csv", ".xlsx") for f in p.rglob("*"))
 )
-
-
-@pytest.mark.parametrize("folder", [None, *FOLDERS], ids=lambda p: p.name if p else "fixtures")
-def test_columns_cleaned_in_threads_equal_one_thread(
-    rules: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path | None
-) -> None:
-    data = tmp_path / "data"
-    if folder is None:
-        data.mkdir()
-        for path in FIXTURES.iterdir():
-            if path.suffix in (".csv", ".xlsx"):
-                shutil.copy(path, data / path.name)
-    else:
-        shutil.copytree(folder, data)
-    monkeypatch.setattr(parallel, "PARALLEL_ROWS", 10**12)
-    one = _load_all(data, rules)
-    monkeypatch.setattr(parallel, "PARALLEL_ROWS", 0)
-    threads = _load_all(data, rules)
-    assert sorted(one.frames) == sorted(threads.frames)
-    for kind, frame in one.frames.items():
-        pd.testing.assert_frame_equal(frame, threads.frames[kind])
-    assert [f.problems for f in one.files] == [f.problems for f in threads.files]
-    assert [f.error for f in one.files] == [f.error for f in threads.files]
-    assert one.notes == threads.notes
 
 
 HEADER = "订单号,买家昵称,实付金额,订单状态,付款时间,商家备注,旗帜,退款金额\n"

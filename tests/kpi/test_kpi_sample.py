@@ -11,21 +11,21 @@ import pytest
 from csops.chatlog import normalize_messages
 from csops.chats import chat_kpis
 from csops.ingest.discover import Inputs
-from csops.kpi import KpiResult, kpi_period
+from csops.kpi import KpiResult
 from csops.period import Month
 from csops.roster import Roster
 from csops.rules import RuleSet
 from csops.rules.chats import ChatRules
 from csops.rules.vocab import ValueWords
 
-from ..conftest import REPO
+from ..conftest import REPO, kpi_of
 
 SAMPLE = REPO / "samples" / "2026-10"
 
 
 @pytest.fixture(scope="module")
 def result(rules: RuleSet) -> KpiResult:
-    return kpi_period(Inputs.scan(rules, SAMPLE), rules, Month(2026, 10))
+    return kpi_of(Inputs.scan(rules, SAMPLE), rules, Month(2026, 10))
 
 
 def test_spot_check_sheet(result: KpiResult) -> None:

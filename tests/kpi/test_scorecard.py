@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
-from csops.kpi import KpiResult, kpi_period
+from csops.jobs import month as jobs_month
+from csops.jobs.month import compute, read_month
+from csops.kpi import KpiResult
 from csops.period import Month, Quarter
 from csops.rules import load_rules
-from csops.scoring import score_month
 
+from ..conftest import kpi_of
 from .kpidata import ATTENDANCE, BONUS, CARDS, write_data, write_rules
 
 OCTOBER = Month(2026, 10)
@@ -29,7 +32,7 @@ def run(
 ) -> KpiResult:
     folder = write_data(tmp_path / "data", **data)
     rules = load_rules(write_rules(tmp_path / "rules", rules_text))
-    return kpi_period(Inputs.scan(rules, folder), rules, period)
+    return kpi_of(Inputs.scan(rules, folder), rules, period)
 
 
 def metric(result: KpiResult, staff_id: str, name: str) -> pd.Series:
@@ -240,7 +243,7 @@ def test_quarter_needs_attendance_for_every_month(tmp_path: Path) -> None:
     (folder / "打卡.csv").write_text(july_only, encoding="utf-8")
     rules = load_rules(write_rules(tmp_path / "rules"))
     with pytest.raises(InputError) as caught:
-        kpi_period(Inputs.scan(rules, folder), rules, Quarter(2026, 3))
+        kpi_of(Inputs.scan(rules, folder), rules, Quarter(2026, 3))
     assert caught.value.message.startswith("打卡.csv: no attendance rows for 2026-08")
 
 
@@ -295,17 +298,31 @@ def test_reply_timeliness_limit(tmp_path: Path) -> None:
     assert timely["points"] == 60
 
 
-def test_results_computed_elsewhere_are_used_as_they_are(tmp_path: Path) -> None:
-    """`csops monthly` passes the score, commission and chat KPIs it has computed."""
+def test_the_scorecard_uses_the_months_own_score(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month's score is computed once and the scorecard reads that very result
+    (`csops monthly` shows both); a quarter has only a scorecard."""
     folder = write_data(tmp_path / "data", attendance=True)
     rules = load_rules(write_rules(tmp_path / "rules"))
     inputs = Inputs.scan(rules, folder)
-    score = score_month(inputs, rules, OCTOBER)
-    staff_table = score.staff.copy()
-    staff_table.loc[staff_table["staff_id"] == "1002", "level"] = "punishment"
-    score.staff = staff_table
-    result = kpi_period(inputs, rules, OCTOBER, results={"score": score})
-    assert staff(result, "1002")["withheld_by_level"] == "punishment"  # the level given
-    assert staff(result, "1002")["bonus"] == Decimal("0.00")
-    with pytest.raises(ValueError, match="one month's results"):
-        kpi_period(inputs, rules, Quarter(2026, 3), results={"score": score})
+    data = read_month(inputs, {"score", "kpi"})
+    real = jobs_month._score
+    calls = []
+
+    def score(*args: Any) -> Any:
+        result = real(*args)
+        table = result.staff.copy()
+        table.loc[table["staff_id"] == "1002", "level"] = "punishment"
+        result.staff = table
+        calls.append(result)
+        return result
+
+    monkeypatch.setattr(jobs_month, "_score", score)
+    figures = compute(data, rules, OCTOBER, {"score", "kpi"})
+    assert calls == [figures.score]  # once
+    assert figures.kpi is not None
+    assert staff(figures.kpi, "1002")["withheld_by_level"] == "punishment"  # that result
+    assert staff(figures.kpi, "1002")["bonus"] == Decimal("0.00")
+    with pytest.raises(ValueError, match="only a KPI scorecard"):
+        compute(data, rules, Quarter(2026, 3), {"score", "kpi"})

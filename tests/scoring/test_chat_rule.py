@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from csops.chats import chats_month
 from csops.errors import RuleError
 from csops.ingest.discover import Inputs
 from csops.period import Month
 from csops.rules import load_rules
-from csops.scoring import score_month
+
+from ..conftest import chats_of, score_of
 
 REPO = Path(__file__).parent.parent.parent
 SMALL = REPO / "tests" / "monthly" / "data" / "2026-10"  # 1003 never answers one wait
@@ -44,7 +44,7 @@ def deduction(result: object, staff_id: str, rule: str) -> tuple[int, float]:
 
 def test_each_unanswered_wait_costs_a_point_with_chat_log_evidence(tmp_path: Path) -> None:
     rules = load_rules(rules_with(tmp_path, PER_EVENT))
-    result = score_month(Inputs.scan(rules, SMALL), rules, Month(2026, 10))
+    result = score_of(Inputs.scan(rules, SMALL), rules, Month(2026, 10))
     assert deduction(result, "1003", "chat_unanswered") == (1, -1.0)
     assert deduction(result, "1001", "chat_unanswered") == (0, 0.0)
     [row] = result.evidence[result.evidence["rule"] == "chat_unanswered"].to_dict("records")
@@ -62,8 +62,8 @@ def test_each_unanswered_wait_costs_a_point_with_chat_log_evidence(tmp_path: Pat
 def test_counts_agree_with_csops_chats_on_the_sample_month() -> None:
     rules = load_rules(EXAMPLE)
     inputs = Inputs.scan(rules, SAMPLE)
-    result = score_month(inputs, rules, Month(2026, 10))
-    kpis = chats_month(inputs, rules, Month(2026, 10))
+    result = score_of(inputs, rules, Month(2026, 10))
+    kpis = chats_of(inputs, rules, Month(2026, 10))
     expected = dict(zip(kpis.staff["staff_id"], kpis.staff["unanswered_10min"], strict=True))
     for staff_id in result.staff["staff_id"]:
         count, points = deduction(result, staff_id, "chat_unanswered")
@@ -78,11 +78,11 @@ def test_default_rules_do_not_read_the_chat_log(tmp_path: Path) -> None:
     shutil.copytree(SMALL, data)
     (data / "chats.csv").unlink()  # no chat log at all: the default score still works
     rules = load_rules(REPO / "rules")
-    result = score_month(Inputs.scan(rules, data), rules, Month(2026, 10))
+    result = score_of(Inputs.scan(rules, data), rules, Month(2026, 10))
     assert "chat_unanswered_count" not in result.staff
 
 
 def test_unknown_chat_event_name_is_a_rule_error(tmp_path: Path) -> None:
     rules = load_rules(rules_with(tmp_path, PER_EVENT.replace("unanswered_10min", "unanswerd")))
     with pytest.raises(RuleError, match="'unanswerd' is no event csops knows.*unanswered_10min"):
-        score_month(Inputs.scan(rules, SMALL), rules, Month(2026, 10))
+        score_of(Inputs.scan(rules, SMALL), rules, Month(2026, 10))

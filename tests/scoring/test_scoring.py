@@ -17,8 +17,9 @@ from csops.period import Month
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
-from csops.scoring import ScoreResult, score_frames, score_month
+from csops.scoring import ScoreResult, score_frames
 
+from ..conftest import score_of
 from .frames import attendance_frame, incidents_frame, leave_frame, roster
 
 DATA = Path(__file__).parent / "data" / "month"
@@ -47,7 +48,7 @@ def score(
 
 def test_score_month_from_files(rules: RuleSet) -> None:
     inputs = Inputs.scan(rules, DATA)
-    result = score_month(inputs, rules, OCT)
+    result = score_of(inputs, rules, OCT)
     table = result.staff.set_index("staff_id")
     assert table["score"].to_dict() == {"1001": 6.5, "1002": 5.0, "1003": 9.5}
     assert result.levels() == {"1001": "ok", "1002": "warning", "1003": "ok"}
@@ -62,7 +63,7 @@ def test_score_month_from_files(rules: RuleSet) -> None:
 
 
 def test_document_contract(rules: RuleSet) -> None:
-    result = score_month(Inputs.scan(rules, DATA), rules, OCT)
+    result = score_of(Inputs.scan(rules, DATA), rules, OCT)
     doc = result.to_document()
     assert doc["month"] == "2026-10"
     first = doc["staff"][0]
@@ -107,7 +108,7 @@ def test_chinese_details(rules: RuleSet) -> None:
 
 
 def test_select_one_staff_member(rules: RuleSet) -> None:
-    result = score_month(Inputs.scan(rules, DATA), rules, OCT).select(["1003"])
+    result = score_of(Inputs.scan(rules, DATA), rules, OCT).select(["1003"])
     assert result.staff["staff_id"].tolist() == ["1003"]
     assert set(result.evidence["staff_id"]) == {"1003"}
     assert set(result.days["staff_id"]) == {"1003"}
@@ -116,13 +117,13 @@ def test_select_one_staff_member(rules: RuleSet) -> None:
 def test_no_attendance_export_is_an_error(rules: RuleSet, tmp_path: Path) -> None:
     (tmp_path / "roster.csv").write_bytes((DATA / "roster.csv").read_bytes())
     with pytest.raises(InputError, match=r"no 考勤打卡 \(attendance\) export found"):
-        score_month(Inputs.scan(rules, tmp_path), rules, OCT)
+        score_of(Inputs.scan(rules, tmp_path), rules, OCT)
 
 
 def test_missing_leave_and_incident_exports_are_noted(rules: RuleSet, tmp_path: Path) -> None:
     for name in ("roster.csv", "attendance.csv"):
         (tmp_path / name).write_bytes((DATA / name).read_bytes())
-    result = score_month(Inputs.scan(rules, tmp_path), rules, OCT)
+    result = score_of(Inputs.scan(rules, tmp_path), rules, OCT)
     assert result.warnings[0].startswith("no leave approvals (请假/调休审批) export found")
     assert result.warnings[1].startswith("no incident sheet (奖惩登记) found")
     # Without the leave export 1001's leave day is 旷工.

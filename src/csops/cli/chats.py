@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from csops.chats import chats_month
 from csops.cli.common import (
     ChatsOpt,
     DataOpt,
@@ -33,6 +32,7 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.errors import UsageError
+from csops.jobs.month import figures_of
 from csops.report.chats import explain_report, kpi_report
 from csops.report.output import emit
 
@@ -64,7 +64,9 @@ def chats(
     rule_set = open_rules(rules)
     files = {"chats": chats_files, "orders": orders, "roster": roster}
     inputs = open_inputs(rule_set, data, encoding, files)
-    kpis = chats_month(inputs, rule_set, period)
+    figures = figures_of(inputs, period, {"chats"})
+    assert figures.chats is not None
+    kpis = figures.chats
     lang_code = pick_lang(rule_set, lang)
     if explain:
         assert staff is not None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from csops.cli.common import (
     ChatsOpt,
     DataOpt,
@@ -24,28 +22,12 @@ from csops.cli.common import (
     parse_month,
     pick_lang,
 )
-from csops.commission import commission_month
-from csops.errors import RuleError, UsageError
-from csops.ingest.discover import Inputs
-from csops.period import Month
+from csops.cli.ledger import ledger_path
+from csops.closing import levels_before
+from csops.errors import UsageError
+from csops.jobs.month import figures_of
 from csops.report.commission import explain_report, month_report
 from csops.report.output import emit
-from csops.rules import RuleSet
-
-
-def score_levels(inputs: Inputs, rules: RuleSet, month: Month) -> dict[str, str]:
-    """Each staff member's score level of the month (csops score), for level_multipliers."""
-    try:
-        scoring = importlib.import_module("csops.scoring")
-    except ModuleNotFoundError as exc:
-        if exc.name != "csops.scoring":
-            raise
-        raise RuleError(
-            "commission.yaml: level_multipliers needs the monthly score (csops score), which "
-            "this installation lacks; set level_multipliers: {} or update csops"
-        ) from None
-    # score_month loads the exports it reads (attendance, leave, incidents, roster).
-    return dict(scoring.score_month(inputs, rules, month).levels())
 
 
 @handle_errors
@@ -73,10 +55,12 @@ def commission(
     rule_set = open_rules(rules)
     files = {"roster": roster, "orders": orders, "chats": chats, "incidents": incidents}
     inputs = open_inputs(rule_set, data, encoding, files)
-    result = commission_month(
-        inputs, rule_set, period, levels=lambda: score_levels(inputs, rule_set, period)
-    )
     language = pick_lang(rule_set, lang)
+    # The score levels (for level_multipliers) read the closed months before, as csops score.
+    previous, _ = levels_before(rule_set, ledger_path(rule_set, None), period)
+    figures = figures_of(inputs, period, {"commission"}, previous_levels=previous, lang=language)
+    assert figures.commission is not None
+    result = figures.commission
     if staff is not None:
         result.check_staff(staff)
     if explain and staff is not None:

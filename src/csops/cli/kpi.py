@@ -33,8 +33,10 @@ from csops.cli.common import (
     out_console,
     pick_lang,
 )
+from csops.cli.ledger import ledger_path
+from csops.closing import levels_before
 from csops.errors import UsageError
-from csops.kpi import kpi_period
+from csops.jobs.month import figures_of
 from csops.period import Month, Quarter
 from csops.report.kpi import (  # noqa: F401 (re-exported)
     STYLES,
@@ -103,7 +105,12 @@ def kpi(
     rule_set = open_rules(rules)
     language = pick_lang(rule_set, lang)
     inputs = open_inputs(rule_set, data, encoding)
-    result = kpi_period(inputs, rule_set, period, lang=language)
+    # The score levels (bonus withholding) read the closed months before, as csops score.
+    first = period if isinstance(period, Month) else period.months[0]
+    previous, _ = levels_before(rule_set, ledger_path(rule_set, None), first)
+    figures = figures_of(inputs, period, {"kpi"}, previous_levels=previous, lang=language)
+    assert figures.kpi is not None
+    result = figures.kpi
     if staff is not None:
         if staff not in set(result.staff["staff_id"]):
             known = ", ".join(result.staff["staff_id"].head(20))

@@ -167,10 +167,15 @@ def close(
     rule_set = open_rules(rules)
     path = ledger_path(rule_set, ledger)
     inputs = open_inputs(rule_set, data, encoding)
-    closed = close_month(
-        inputs, rule_set, period, path, reopen_reason=reason.strip() if reason else None
-    )
     language = pick_lang(rule_set, lang)
+    closed = close_month(
+        inputs,
+        rule_set,
+        period,
+        path,
+        reopen_reason=reason.strip() if reason else None,
+        lang=language,
+    )
     report = close_report(closed, rule_set, path, language)
     emit(report, fmt, out, language, out_console())
     if fmt != "table":

@@ -35,14 +35,15 @@ from csops.cli.common import (
 )
 from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.errors import CsopsError, UsageError
-from csops.money import money_str
-from csops.monthly import (
+from csops.jobs.lock import exclusive_lock
+from csops.jobs.monthly import (
+    Detail,
     check_closable,
     close_in_ledger,
-    exclusive_lock,
     monthly_report,
     overdue_count,
 )
+from csops.money import money_str
 from csops.report.labels import label
 
 
@@ -86,6 +87,20 @@ def monthly(
         ),
     ] = 60.0,
     ledger: LedgerOpt = None,
+    detail: Annotated[
+        Detail,
+        typer.Option(
+            "--detail",
+            help="rules: list the waits that broke a rule (never answered, or slower than "
+            "unanswered_s); all: every wait of the month (a big shop: millions of rows).",
+        ),
+    ] = "rules",
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", min=1, help="Files written at once (default: the cores of this machine)."
+        ),
+    ] = None,
     encoding: EncodingOpt = None,
     roster: RosterOpt = None,
     attendance: AttendanceOpt = None,
@@ -109,7 +124,19 @@ def monthly(
     }
     try:
         line = _monthly(
-            month, data, out, rules, close, lang, wait, ledger, encoding, files, started
+            month,
+            data,
+            out,
+            rules,
+            close,
+            lang,
+            wait,
+            ledger,
+            encoding,
+            files,
+            started,
+            detail,
+            jobs,
         )
     except CsopsError as exc:
         _append_log(log, started_at, f"failed (exit {exc.exit_code}): {exc.message}")
@@ -134,6 +161,8 @@ def _monthly(
     encoding: str | None,
     files: dict[str, list[Path] | None],
     started: float,
+    detail: Detail = "rules",
+    jobs: int | None = None,
 ) -> str:
     period = parse_month(month_text)
     rule_set = open_rules(rules_dir)
@@ -156,6 +185,8 @@ def _monthly(
             ledger=ledger_file,
             files=explicit,
             encoding=encoding,
+            detail=detail,
+            jobs=jobs,
         )
         closed = close_in_ledger(run) if close else None
     score = run.section("score").result

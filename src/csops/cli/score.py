@@ -27,9 +27,9 @@ from csops.cli.common import (
 from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.closing import levels_before
 from csops.errors import UsageError
+from csops.jobs.month import figures_of
 from csops.report.output import Report, emit, render_table, write_text_atomic
 from csops.report.scores import score_report
-from csops.scoring import score_month
 
 ExplainOpt = Annotated[
     bool,
@@ -61,9 +61,11 @@ def score(
     language = pick_lang(rule_set, lang)
     inputs = open_inputs(rule_set, data, None)
     previous, ledger_notes = levels_before(rule_set, ledger_path(rule_set, ledger), period)
-    result = score_month(
-        inputs, rule_set, period, strict=strict, previous_levels=previous, lang=language
+    figures = figures_of(
+        inputs, period, {"score"}, strict=strict, previous_levels=previous, lang=language
     )
+    assert figures.score is not None
+    result = figures.score
     result.warnings.extend(ledger_notes)
     if staff is not None:
         if staff not in set(result.staff["staff_id"]):

@@ -31,10 +31,11 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.errors import EXIT_ALERT, UsageError
+from csops.jobs.month import figures_of, unpaid
+from csops.period import Month
 from csops.report.output import Report, emit
 from csops.report.shipments import overdue_report, unpaid_report
 from csops.rules.shipping import ShippingRules, parse_duration_hours
-from csops.shipments import overdue_list, unpaid_list
 
 Level = Literal["warning", "overdue", "late"]
 AsOfOpt = Annotated[
@@ -107,7 +108,10 @@ def overdue_shipments(
     moment = parse_as_of(as_of)
     rule_set = open_rules(rules)
     inputs = open_inputs(rule_set, data, encoding, {"orders": orders, "roster": roster})
-    result = overdue_list(inputs, rule_set, moment, min_level=level)
+    month = Month(moment.year, moment.month)
+    figures = figures_of(inputs, month, {"overdue"}, as_of=moment, min_level=level)
+    assert figures.overdue is not None
+    result = figures.overdue
     lang_code = pick_lang(rule_set, lang)
     _emit(overdue_report(result, lang_code), fmt, out, lang_code)
     if fail_on is not None and result.at_or_past(fail_on):
@@ -144,6 +148,6 @@ def unpaid_orders(
     shipping = rule_set.get(ShippingRules)
     hours = parse_after(after, shipping.unpaid_after)
     inputs = open_inputs(rule_set, data, encoding, {"orders": orders, "roster": roster})
-    result = unpaid_list(inputs, rule_set, moment, hours)
+    result = unpaid(inputs, moment, hours)
     lang_code = pick_lang(rule_set, lang)
     _emit(unpaid_report(result, lang_code), fmt, out, lang_code)

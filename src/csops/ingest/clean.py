@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csops.errors import Problem
-from csops.ingest.parallel import map_columns
 from csops.ingest.read import RawColumns, SourceFile
 from csops.ingest.schemas import Field, FieldType, Schema
 from csops.rules.base import normalize_word
@@ -563,10 +562,10 @@ def clean_columns(
     punch = [n for n in raw.columns if schema.field(n).type is FieldType.PUNCH]
     plain = [n for n in raw.columns if n not in punch]
     for group in (plain, punch):
-        for name, (values, found) in zip(group, map_columns(clean, group, len(rows)), strict=True):
+        for name, (values, found) in zip(group, map(clean, group), strict=True):
             frame[schema.field(name).column] = values
             problems.extend(found)
-    for name in raw.columns:  # in field order, whichever thread cleaned it first
+    for name in raw.columns:  # in field order
         half = halves.get(name)
         if half is not None and half.notna().any():
             frame[f"{name}_half"] = half

@@ -26,7 +26,6 @@ import pyarrow.csv as pacsv
 
 from csops.errors import InputError, Problem
 from csops.ingest.columns import AliasIndex, Header, Match, clean_header, header_text
-from csops.ingest.parallel import map_columns
 from csops.ingest.redact import redact
 from csops.ingest.schemas import SCHEMAS
 
@@ -585,12 +584,10 @@ def _read_csv(src: SourceFile, wanted: dict[str, int], unquoted: frozenset[str])
         return decoded, found
 
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
-    for name, (values, found) in zip(
-        wanted, map_columns(column_text, wanted.items(), n), strict=True
-    ):
+    for name, (values, found) in zip(wanted, map(column_text, wanted.items()), strict=True):
         columns[name] = values
         problems.extend(found)
-    src.notes[:] = dict.fromkeys(src.notes)  # a note made by two columns' threads, once
+    src.notes[:] = dict.fromkeys(src.notes)  # a note made by two columns, once
     return RawColumns(columns, row_numbers, problems)
 
 

@@ -31,7 +31,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csops.chatlog import changes
-from csops.ingest.parallel import ordered_map
 from csops.report.labels import label
 from csops.report.output import (
     DANGEROUS_PREFIXES,
@@ -44,7 +43,6 @@ from csops.report.output import (
 )
 
 CHUNK_ROWS = 500_000  # rows formatted at a time (bounds the memory of the text)
-CSV_THREADS = 2  # chunks formatted at once
 # Excel shows at most 1,048,576 lines of a CSV file: the header and this many rows.
 CSV_FILE_ROWS = 1_048_575
 
@@ -287,9 +285,8 @@ def write_csv_file(
 
 def write_csv_parts(sheet: Sheet, lang: str, files: Sequence[tuple[Path, tuple[int, int]]]) -> None:
     """`sheet` as CSV files (UTF-8 with BOM), each with the header and its rows
-    `start:stop` (`csv_files`), as `output.write_csv` would write them. Chunks of rows are
-    formatted in threads (Arrow and numpy leave the GIL) and written in order, one stream
-    of chunks across the files: the threads stay busy where one file ends."""
+    `start:stop` (`csv_files`), as `output.write_csv` would write them, a chunk of rows at
+    a time (the memory of the text stays bounded)."""
     frame = sheet.frame
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
@@ -326,8 +323,7 @@ def write_csv_parts(sheet: Sheet, lang: str, files: Sequence[tuple[Path, tuple[i
         for path, _ in files:  # every file gets its header, a file of no rows too
             handles.append(stack.enter_context(path.open("wb")))
             handles[-1].write(head)
-        workers = CSV_THREADS if len(chunks) > 1 else 1
-        for file_no, text in ordered_map(lines, chunks, workers=workers):
+        for file_no, text in map(lines, chunks):
             handles[file_no].write(_joined_bytes(text))
 
 

@@ -281,6 +281,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "monthly.tab.chats": ("聊天指标", "Chats"),
     "monthly.tab.overdue": ("待发货", "Overdue"),
     "monthly.tab.by_staff": ("待发货按客服", "Overdue by staff"),
+    "monthly.waits_broken": (
+        "本表只列出违反规则的等待：未回复，或超过 {limit} 秒才回复；本月 {every} 次等待中的 "
+        "{count} 次（全部等待：csops monthly --detail all）",
+        "Only the waits that broke a rule: never answered, or answered after more than "
+        "{limit} s; {count} of the month's {every} waits (every wait: csops monthly "
+        "--detail all)",
+    ),
+    "monthly.waits_all": (
+        "本月全部 {count} 次等待（--detail all）",
+        "Every one of the month's {count} waits (--detail all)",
+    ),
     "monthly.detail_csv": (
         "本表 {rows} 行，超过 {limit} 行的上限（settings.yaml 的 detail_row_limit），"
         "已写入同一文件夹的 {file}（UTF-8 带 BOM，Excel 可直接打开）",

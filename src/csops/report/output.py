@@ -101,29 +101,9 @@ def _cannot_write(target: Path, exc: OSError) -> UsageError:
     )
 
 
-@contextmanager
-def scratch_dir(target: Path) -> Iterator[Path]:
-    """A temporary folder beside `target` for the files a writer makes on its way to it
-    (`.report.xlsx.4242.k3j9.part/`), removed with everything in it after the block; one
-    left by a killed run is removed by the next write to `target` (`atomic_path`)."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        path = Path(
-            tempfile.mkdtemp(
-                prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent
-            )
-        )
-    except OSError as exc:
-        raise _cannot_write(target, exc) from None
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _remove_stale_parts(target: Path) -> None:
-    """Delete `.NAME.PID.*.part` files (and scratch folders) beside `target` left by
-    processes that are gone."""
+    """Delete `.NAME.PID.*.part` files beside `target` left by processes that are gone (and
+    the scratch folders earlier versions of csops made there)."""
     prefix = f".{target.name}."
     for part in target.parent.glob(f"{glob.escape(prefix)}*.part"):
         pid = part.name[len(prefix) :].split(".", 1)[0]

@@ -7,11 +7,10 @@ may carry notes (written under the title), frozen columns, Excel number formats 
 column and `Chart`s. The first sheet (the summary, made from all the others) and a Charts
 sheet after it are reserved when the writer opens and filled when it closes; every chart
 is drawn on the Charts sheet, with its data taken from the sheet that declares it, so
-adding a sheet with a chart to the workbook is one more `BookSheet`. With a scratch
-folder the sheets are written in XlsxWriter's constant-memory mode, row by row, so the
-XML of each is made as it is added rather than all at the end; their data rows are made
-here as the XML XlsxWriter would write (`_write_rows_xml`), ten times faster than its
-cell-by-cell path.
+adding a sheet with a chart to the workbook is one more `BookSheet`. Every cell goes
+through XlsxWriter's public `write_*` methods (about 8 µs a cell): what keeps a workbook
+quick is that it holds what a person reads, and detail beyond `detail_limit` rows goes to
+CSV.
 
 A row-level detail sheet (one with a `csv_name`) longer than `detail_limit` rows is not
 put in the workbook: the caller writes its rows to a CSV file beside it
@@ -36,7 +35,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from csops.report.detail import CsvPart
@@ -171,13 +169,12 @@ def _tab_key(book_sheet: BookSheet) -> str:
 
 
 class WorkbookWriter:
-    """A workbook written sheet by sheet as the sheets are ready (`add`), so the month-end
-    run fills the score and commission sheets while the chat KPIs still compute. The first
-    sheet (the summary, made from every other) and the Charts sheet after it are reserved
-    when the writer opens and filled by `close`, which writes the file. The caller makes
-    `target` atomic. A sheet whose rows went to a CSV file has `moved_to` set; it gets the
-    note and the header only. With a `scratch` folder the sheets are written in
-    XlsxWriter's constant-memory mode: every sheet is written top to bottom, row by row."""
+    """A workbook written sheet by sheet (`add`), through XlsxWriter's public API only. The
+    first sheet (the summary, made from every other) and the Charts sheet after it are
+    reserved when the writer opens and filled by `close`, which writes the file. The
+    caller makes `target` atomic. A sheet whose rows went to a CSV file has `moved_to`
+    set; it gets the note and the header only. The workbook is built in memory: a sheet
+    holds at most `detail_limit` rows, the rest goes to CSV."""
 
     def __init__(
         self,
@@ -188,7 +185,6 @@ class WorkbookWriter:
         created: datetime,
         detail_limit: int,
         first_tab: str,
-        scratch: Path | None = None,
     ) -> None:
         import xlsxwriter
 
@@ -200,38 +196,19 @@ class WorkbookWriter:
             "strings_to_urls": False,
             "strings_to_numbers": False,
             "remove_timezone": True,
+            "in_memory": True,  # no temporary files left behind by a killed run
         }
-        if scratch is None:
-            options["in_memory"] = True  # no temporary files left behind by a killed run
-        else:
-            # Each sheet's XML is made as its rows are written (the Python work of the
-            # file), not all at `close`; XlsxWriter keeps the rows in files in
-            # `scratch`, a folder the caller removes.
-            options |= {"constant_memory": True, "tmpdir": str(scratch)}
         self.book = xlsxwriter.Workbook(str(target), options)
         self.book.set_properties({"title": title, "author": "csops", "created": created})
         self.formats = _Formats(self.book)
         self.used: set[str] = set()
         self.first_name = _tab_name(first_tab, lang, self.used)
         self.first_ws = self.book.add_worksheet(self.first_name)
-        # The charts draw on the first sheet; XlsxWriter stores a chart's values with it
-        # (what previews without a spreadsheet engine show) only from a sheet that keeps
-        # its cells, so that small sheet is not in constant-memory mode. XlsxWriter has no
-        # public switch per sheet: a test checks the values are there.
-        self.first_ws.constant_memory = False
         # The charts come right after the first (summary) sheet; drawn by `close`.
         self.charts_ws = self.book.add_worksheet(
             _BAD_NAME.sub("_", label("title.charts", lang))[:31]
         )
         self.placed: list[tuple[Chart, str, BookSheet, int]] = []  # chart, tab, sheet, header row
-
-    def discard(self) -> None:
-        """Give up the workbook (the run failed): close the files constant-memory sheets
-        keep their rows in, so the scratch folder can go. Nothing is written."""
-        for ws in self.book.worksheets():
-            handle = getattr(ws, "row_data_fh", None)  # XlsxWriter's, constant-memory only
-            if handle is not None and not handle.closed:
-                handle.close()
 
     def add(self, book_sheet: BookSheet) -> None:
         """Write one sheet now, after those added before it."""
@@ -301,8 +278,7 @@ def _write_sheet(
     ws.set_row(header_row, 15 * min(header_lines, 4) + 6)
     written = 0
     if book_sheet.moved_to is None:
-        write = _write_rows_xml if ws.constant_memory else _write_rows
-        write(ws, book_sheet, header_row + 1, formats, widths)
+        _write_rows(ws, book_sheet, header_row + 1, formats, widths)
         written = len(frame)
     ws.freeze_panes(header_row + 1, book_sheet.freeze_columns)
     if len(columns):
@@ -445,8 +421,7 @@ def _first_values(values: pd.Series, count: int) -> pd.Series:
 def _write_rows(
     ws: Any, book_sheet: BookSheet, first: int, formats: _Formats, widths: list[int]
 ) -> None:
-    """The data rows, cell by cell through XlsxWriter (a sheet that keeps its cells: the
-    summary; constant-memory sheets take `_write_rows_xml`)."""
+    """The data rows, cell by cell through XlsxWriter's public `write_*` methods."""
     frame = book_sheet.sheet.frame
     n = len(frame)
     styles = [None] * n if book_sheet.sheet.styles is None else list(book_sheet.sheet.styles)
@@ -473,158 +448,6 @@ def _write_rows(
                 ws.write_datetime(row, j, value, fmt)
         if lines > 1:
             ws.set_row(row, _row_height(lines))
-
-
-# The inline-string escapes of XlsxWriter's constant-memory mode: a literal `_xHHHH_` is
-# kept by escaping its underscore, control characters become `_xHHHH_`.
-_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_XML_SPECIAL = re.compile("[&<>]")
-_EDGE_SPACE = re.compile(r"^\s|\s$")
-_STRING_MAX = 32767  # UTF-16 units in a cell
-
-
-def _inline_string(text: str) -> str:
-    """A string cell's XML after its reference and style, as XlsxWriter writes it (but a
-    text shaped like rich-string XML, `<r>…</r>`, is escaped like any other: XlsxWriter
-    would write it raw)."""
-    if len(text) > _STRING_MAX // 2 and len(text.encode("utf-16-le")) // 2 > _STRING_MAX:
-        text = text.encode("utf-16-le")[: 2 * _STRING_MAX].decode("utf-16-le", "ignore")
-    if "_x" in text:
-        text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    if _XML_SPECIAL.search(text):
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
-    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
-
-
-def _number_bodies(numbers: np.ndarray) -> list[str]:
-    return [f"><v>{x:.16G}</v></c>" if math.isfinite(x) else "/>" for x in numbers.tolist()]
-
-
-def _generic_bodies(values: list[Any], ws: Any) -> tuple[list[str], list[str | None]]:
-    """Cell by cell (`_cell`): each body, and the text of each string cell."""
-    strings: dict[str, str] = {}
-    bodies: list[str] = []
-    texts: list[str | None] = []
-    for raw in values:
-        kind, value = ("string", raw) if type(raw) is str else _cell(raw)
-        text = None
-        if kind == "string":
-            text = value
-            body = strings.get(value)
-            if body is None:
-                body = strings[value] = _inline_string(value)
-        elif kind == "number":
-            body = f"><v>{value:.16G}</v></c>"
-        elif kind == "blank":
-            body = "/>"
-        elif kind == "bool":
-            body = f' t="b"><v>{int(value)}</v></c>'
-        else:
-            body = f"><v>{ws._convert_date_time(value):.16G}</v></c>"
-        bodies.append(body)
-        texts.append(text)
-    return bodies, texts
-
-
-_EXCEL_EPOCH = np.datetime64("1899-12-31", "us")
-_DAY_US = 86_400_000_000
-_FIRST_PLAIN_DAY = np.datetime64("1900-03-01", "us")  # before it Excel's 1900 quirks apply
-
-
-def _cell_bodies(
-    values: pd.Series | None, n: int, ws: Any
-) -> tuple[list[str], list[str | None] | None]:
-    """Each row's cell XML after its reference and style, and the text of each string
-    cell (None: the column holds no text). A column of numbers or of datetimes is made
-    whole-column, with XlsxWriter's arithmetic (a test compares the bytes); categories
-    once each; anything else cell by cell."""
-    if values is None:
-        return ["/>"] * n, None
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        bodies, texts = _generic_bodies([*dtype.categories.tolist(), None], ws)
-        codes = values.cat.codes.tolist()  # -1 (missing) takes the last: the None
-        return [bodies[c] for c in codes], [texts[c] for c in codes]
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        return _number_bodies(values.to_numpy(dtype="float64", na_value=np.nan)), None
-    if pd.api.types.is_datetime64_dtype(dtype):
-        stamps = values.to_numpy(dtype="datetime64[us]")  # to_pydatetime's microseconds
-        present = ~np.isnat(stamps)
-        if not present.any() or stamps[present].min() >= _FIRST_PLAIN_DAY:
-            delta = (np.where(present, stamps, _FIRST_PLAIN_DAY) - _EXCEL_EPOCH).astype(np.int64)
-            days, rest = np.divmod(delta, _DAY_US)
-            seconds, micros = np.divmod(rest, 1_000_000)
-            serial = days + (seconds.astype(np.float64) + micros / 1e6) / 86_400
-            serial += 1  # Excel's 29 February 1900
-            return _number_bodies(np.where(present, serial, np.nan)), None
-    return _generic_bodies(values.tolist(), ws)
-
-
-def _write_rows_xml(
-    ws: Any, book_sheet: BookSheet, first: int, formats: _Formats, widths: list[int]
-) -> None:
-    """The data rows of a constant-memory sheet, written as the sheet's XML directly.
-
-    XlsxWriter's own path costs about 10 µs of Python a cell (a tuple per cell, then its
-    XML); this makes the same bytes at a tenth of that or less: the `<row>`/`<c>`
-    elements XlsxWriter would write, into the row file it keeps for the sheet, after
-    flushing the rows above (title, notes, header) through XlsxWriter. Only the style
-    numbers may differ: the formats are numbered here row by row, column by column, as
-    XlsxWriter does, except that it numbers a sheet's last row when the file closes. A
-    test compares the two ways: the same bytes but for those numbers, and the same look
-    in every cell.
-    """
-    frame = book_sheet.sheet.frame
-    n = len(frame)
-    columns = len(book_sheet.sheet.columns)
-    if n == 0 or columns == 0:
-        return
-    styles = [None] * n if book_sheet.sheet.styles is None else list(book_sheet.sheet.styles)
-    order = list(dict.fromkeys(styles))
-    plan = _column_plan(book_sheet, formats, widths, order)
-    xf = [{s: f' s="{by_style[s]._get_xf_index()}"' for s in order} for _, by_style, _ in plan]
-    from xlsxwriter.utility import xl_col_to_name
-
-    refs = [f'<c r="{xl_col_to_name(j)}' for j in range(columns)]
-    ws._write_single_row(first)  # the header row, still held by XlsxWriter
-    ws._check_dimensions(first + n - 1, columns - 1)
-    cells: list[list[str]] = []  # per column: each row's cell XML after `<c r="A1"`
-    lines = [1] * n  # text lines of each row (long text wraps; the row is made taller)
-    for j, (values, _, wrap_at) in enumerate(plan):
-        bodies, texts = _cell_bodies(values, n, ws)
-        column_xf = xf[j]
-        if len(order) == 1:
-            style_attr = column_xf[order[0]]
-            cells.append([style_attr + body for body in bodies])
-        else:
-            cells.append(
-                [column_xf[style] + body for style, body in zip(styles, bodies, strict=True)]
-            )
-        if wrap_at and texts is not None:
-            for i, text in enumerate(texts):
-                if text is not None:
-                    lines[i] = max(lines[i], math.ceil(display_width(text) / wrap_at))
-    chunk = []
-    for i in range(n):
-        r = str(first + i + 1)
-        if lines[i] > 1:
-            pixels = int(_row_height(lines[i]) * 4.0 / 3.0 + 0.5)  # as XlsxWriter's set_row
-            tag = f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1">'
-        else:
-            tag = f'<row r="{r}">'
-        chunk.append(
-            tag + "".join([ref + r + '"' + col[i] for ref, col in zip(refs, cells, strict=True)])
-        )
-        chunk.append("</row>")
-        if len(chunk) >= 4000:
-            ws.fh.write("".join(chunk))
-            chunk.clear()
-    ws.fh.write("".join(chunk))
-    ws.previous_row = first + n - 1  # rows up to here are written
 
 
 def _write_charts(
