@@ -25,10 +25,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from csops.chatlog import normalize_messages
-from csops.chats import chat_kpis
-from csops.period import Month
-from csops.roster import Roster
+from csops.domain.chatlog import normalize_messages
+from csops.domain.chats import chat_kpis
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.rules import load_rules
 from csops.rules.chats import ChatRules
 from csops.rules.vocab import ValueWords

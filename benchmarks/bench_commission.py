@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csops.commission import compute_commission
-from csops.period import Month
-from csops.roster import Roster
+from csops.domain.commission import compute_commission
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.rules import load_rules
 from csops.rules.commission import CommissionRules
 

@@ -1,4 +1,4 @@
-"""KPI scorecard speed: a quarter of chats, orders and spot checks through `kpi_period`.
+"""KPI scorecard speed: a quarter of chats, orders and spot checks through `csops.jobs.month.compute`.
 
     python benchmarks/bench_kpi.py [--messages 3000000] [--staff 200] [--checks 20000]
 
@@ -6,7 +6,7 @@ Generates with numpy a quarter (2026Q3) for `--staff` staff (2/3 售前, 1/3 售
 chat messages spread over the three months (conversations of alternating buyer and staff
 runs, replies 3 s – 15 min later), N/20 paid orders and `--checks` spot checks (得分
 60–100 or item marks only, 是/否), written as UTF-8 CSV. Times the read (`Inputs.load`)
-and the scorecard (`kpi_period`: three months of chat KPIs, QA counts, points, totals)
+and the scorecard (`compute(…, {"kpi"})`: three months of chat KPIs, QA counts, points, totals)
 separately, for the quarter and for its first month, and prints rows/s.
 """
 
@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from csops.ingest.discover import Inputs
-from csops.kpi import kpi_period
-from csops.period import Month, Quarter
+from csops.jobs.month import compute, read_month
+from csops.domain.period import Month, Quarter
 from csops.rules import load_rules
 
 QUARTER = Quarter(2026, 3)
@@ -130,13 +130,15 @@ def main() -> None:
         print(f"generated {args.messages:,} messages, {args.checks:,} spot checks in "
               f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
         t0 = time.perf_counter()
-        inputs = Inputs.scan(rules, folder).load(["roster", "chats", "orders", "qa"])
+        inputs = Inputs.scan(rules, folder)
+        data = read_month(inputs, {"kpi"})
         read_s = time.perf_counter() - t0
         rows = sum(len(f) for f in inputs.frames.values())
         print(f"read      {read_s:6.2f} s  ({rows / read_s:,.0f} rows/s)")
         for period in (QUARTER, Month(2026, 7)):
             t0 = time.perf_counter()
-            result = kpi_period(inputs, rules, period)
+            result = compute(data, rules, period, {"kpi"}).kpi
+            assert result is not None
             took = time.perf_counter() - t0
             scored = int(result.staff["scored"].sum())
             print(

@@ -1,157 +1,151 @@
-"""`csops monthly` speed and memory on a big generated month, against just parsing it.
+"""`csops monthly` against a bare parse floor, on a big month and a typical shop's month.
 
-    python benchmarks/bench_monthly.py [--data DIR] [--orders 1000000] [--messages 10000000]
-                                       [--staff 200] [--out DIR] [--repeat 2]
+    python benchmarks/bench_monthly.py [--big DIR] [--typical DIR] [--repeat 3] [--skip-big]
 
-Uses the month in --data (default bench-data/big), generating it first with
-`tools.samplegen` when the folder is missing (1M orders as a GB18030 Taobao export, 10M
-chat messages, 200 staff). Then, in the same process:
+Months are generated with `tools.samplegen` when their folder is missing: big (1M orders
+as a GB18030 Taobao export, 10M chat messages, 200 staff) in bench-data/big, typical (30k
+orders, 300k messages, 20 staff) in bench-data/typical. Measured, in this one process:
 
-1. parse: `Inputs.scan(...).load(KINDS)` — reading every export the run reads;
-2. monthly: the whole run as `csops monthly` does it (`monthly_report`: a fresh scan and
-   load, every section, the workbook, the JSON and the CSV files of the big detail
-   sheets, those in threads while the later sections compute), each step timed, with
-   the peak RSS of this step alone (VmHWM reset before it), into a fresh folder.
+1. the **floor**: pyarrow reading every CSV (the GB18030 one transcoded by pyarrow's
+   reader) and calamine reading every sheet of every workbook, nothing else;
+2. the **default monthly run** (`monthly_report`, `--detail rules`): the scan, the read and
+   checks, every figure, the sections, the workbook, the JSON and the detail CSV files, into
+   a fresh folder; with the peak RSS of this step alone (VmHWM reset before it);
+3. the same with `--detail all` (every wait of the month as CSV), for what it costs.
 
-Each is run `--repeat` times (default 2) and the best time of each is reported: one cold
-parse moved between 4.7 and 6.5 s on the same machine within minutes, which moved the
-ratio more than most changes did. The goal (issue 9): monthly within 2× of parse.
+For the typical month the whole process is timed as cron starts it (`python -m csops
+monthly …`), and an interpreter that only imports csops's command line, for the start-up.
+Each figure is the best of `--repeat` runs: the VM's timings wander by 20–40 %.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import gc
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow.csv as pacsv
 from bench_chats import reset_peak, vm_hwm_gib  # run from benchmarks/: same folder
+from python_calamine import CalamineWorkbook
 
 # The sample generator lives in tools/ at the repository's root, outside the package.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from csops.ingest.discover import Inputs
-from csops.monthly import (
-    KINDS,
-    SECTIONS,
-    MonthContext,
-    Section,
-    monthly_report,
-)
-from csops.period import Month
-from csops.rules import load_rules
+from csops.domain.period import Month  # noqa: E402
+from csops.jobs.monthly import monthly_report  # noqa: E402
+from csops.rules import load_rules  # noqa: E402
 
 MONTH = Month(2026, 10)
 
 
-def timed(
-    build: Callable[[MonthContext], Section], spans: dict[str, tuple[float, float]]
-) -> Callable[[MonthContext], Section]:
-    @functools.wraps(build)  # keeps the `independent` mark: the chats run in a thread
-    def run(ctx: MonthContext) -> Section:
-        start = time.perf_counter()
-        section = build(ctx)
-        spans[section.key] = (start, time.perf_counter())
-        return section
+def ensure(folder: Path, orders: int, messages: int, staff: int) -> Path:
+    if not folder.is_dir():
+        from tools.samplegen import generate
 
-    return run
+        print(f"generating {folder} …", flush=True)
+        generate(folder, month=str(MONTH), orders=orders, messages=messages, staff=staff)
+    return folder
+
+
+def _encoding(path: Path) -> str:
+    head = path.read_bytes()[: 1 << 16]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
+            return "gb18030"
+    return "utf8"
+
+
+def floor(folder: Path) -> None:
+    """Every export parsed once, nothing else: the least any run must do."""
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".csv":
+            options = pacsv.ReadOptions(encoding=_encoding(path), block_size=1 << 24)
+            pacsv.read_csv(path, read_options=options)
+        elif path.suffix == ".xlsx":
+            book = CalamineWorkbook.from_path(str(path))
+            for name in book.sheet_names:
+                book.get_sheet_by_name(name).to_python()
+
+
+def best(func: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """The best time of `repeat` calls, and the highest peak RSS (GiB) of one call."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        gc.collect()
+        reset_peak()
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+        peaks.append(vm_hwm_gib())
+    return min(times), max(peaks)
+
+
+def monthly(folder: Path, out: Path, detail: str) -> list[Path]:
+    rules = load_rules(ROOT / "rules")
+    shutil.rmtree(out, ignore_errors=True)  # a first run of the month, as cron makes it
+    _, paths = monthly_report(
+        rules, folder, MONTH, "zh", out, ledger=out / "no-ledger.sqlite", detail=detail  # type: ignore[arg-type]
+    )
+    return paths
+
+
+def measure(label: str, folder: Path, repeat: int, out_root: Path) -> None:
+    size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    print(f"\n{label}: {folder} ({size / 1e6:,.0f} MB)")
+    floor_s, floor_gib = best(lambda: floor(folder), repeat)
+    print(f"  floor (pyarrow + calamine)   {floor_s:6.2f} s   peak RSS {floor_gib:4.1f} GiB")
+    for detail in ("rules", "all"):
+        out = out_root / f"{folder.name}-{detail}"
+        run_s, run_gib = best(lambda out=out, detail=detail: monthly(folder, out, detail), repeat)
+        files = sorted(p for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+        written = sum(p.stat().st_size for p in files) / 1e6
+        print(
+            f"  monthly --detail {detail:<5}       {run_s:6.2f} s   peak RSS {run_gib:4.1f} GiB"
+            f"   {run_s / floor_s:4.2f}× floor   writes {written:,.1f} MB"
+        )
+        for path in files:
+            print(f"      {path.name:<40} {path.stat().st_size / 1e6:9.1f} MB")
+
+
+def process(folder: Path, out: Path, repeat: int) -> None:
+    """The typical month as cron runs it: a fresh interpreter each time."""
+    command = [sys.executable, "-m", "csops", "monthly", "--month", str(MONTH), "--data",
+               str(folder), "--out", str(out), "--rules", str(ROOT / "rules"), "--quiet",
+               "--ledger", str(out / "no-ledger.sqlite")]  # fmt: skip
+    startup = [sys.executable, "-c", "import csops.cli.app"]
+    for name, cmd in (("start-up (import csops.cli.app)", startup), ("csops monthly", command)):
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+        print(f"  whole process: {name:<32} {min(times):6.2f} s   best of {len(times)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("bench-data/big"))
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--messages", type=int, default=10_000_000)
-    parser.add_argument("--staff", type=int, default=200)
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--repeat", type=int, default=2, help="best of this many of each")
+    parser.add_argument("--big", type=Path, default=Path("bench-data/big"))
+    parser.add_argument("--typical", type=Path, default=Path("bench-data/typical"))
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many of each")
+    parser.add_argument("--skip-big", action="store_true")
     args = parser.parse_args()
-
-    if not args.data.is_dir():
-        from tools.samplegen import generate
-
-        print(f"generating {args.data} …", flush=True)
-        generate(
-            args.data,
-            month=str(MONTH),
-            orders=args.orders,
-            messages=args.messages,
-            staff=args.staff,
-        )
-    size = sum(p.stat().st_size for p in args.data.iterdir() if p.is_file())
-    rules = load_rules(Path("rules") if Path("rules").is_dir() else None)
-
-    parses = []
-    for _ in range(args.repeat):
-        gc.collect()
-        start = time.perf_counter()
-        inputs = Inputs.scan(rules, args.data).load(list(KINDS))
-        parses.append(time.perf_counter() - start)
-        rows = {kind: len(inputs.frame(kind)) for kind in KINDS}
-        del inputs
-        gc.collect()
-    parse_gib = vm_hwm_gib()
-
-    out_root = args.out or Path(tempfile.mkdtemp(prefix="csops-monthly-"))
-    runs = []
-    for i in range(args.repeat):
-        gc.collect()
-        reset_peak()
-        # A folder of its own: a first run of a month, as cron makes it (replacing last
-        # run's 650 MB CSV costs the file system most of a second).
-        out = out_root / f"run{i + 1}"
-        shutil.rmtree(out, ignore_errors=True)
-        spans: dict[str, tuple[float, float]] = {}
-        start = time.perf_counter()
-        run, paths = monthly_report(
-            rules,
-            args.data,
-            MONTH,
-            "zh",
-            out,
-            ledger=out / "no-ledger.sqlite",
-            sections=[timed(build, spans) for build in SECTIONS],
-        )
-        end = time.perf_counter()
-        runs.append((end - start, start, end, spans, paths, vm_hwm_gib()))
-        del run  # its frames would count in the next run's peak
-
-    parse_s = min(parses)
-    total_s, start, end, spans, paths, monthly_gib = min(runs, key=lambda r: r[0])
-    first = min(s for s, _ in spans.values())  # the exports are loaded by then
-    last = max(e for _, e in spans.values())
-
-    print(
-        f"data: {args.data} ({size / 1e9:.2f} GB): "
-        + ", ".join(f"{k} {n:,}" for k, n in rows.items())
-    )
-    print(
-        f"parse (Inputs.load):   {parse_s:7.1f} s   best of {_runs(parses)}; "
-        f"peak RSS {parse_gib:.1f} GiB"
-    )
-    print(
-        f"monthly (whole run):   {total_s:7.1f} s   best of {_runs([r[0] for r in runs])}; "
-        f"peak RSS {monthly_gib:.1f} GiB"
-    )
-    print(f"  scan + load          {first - start:7.1f} s")
-    print(
-        f"  sections             {last - first:7.1f} s   (chats, overdue: threads beside the rest)"
-    )
-    for key, (s, e) in sorted(spans.items(), key=lambda kv: kv[1][0]):
-        print(f"    {key:<18} {e - s:7.1f} s   from {s - first:4.1f} s")
-    print(f"  write files          {end - last:7.1f} s   (sheets, CSV files begun during sections)")
-    for path in paths:
-        print(f"    {path.name:<32} {path.stat().st_size / 1e6:9.1f} MB")
-    print(f"ratio monthly / parse: {total_s / parse_s:.2f}× (goal ≤ 2×)")
-
-
-def _runs(seconds: list[float]) -> str:
-    return ", ".join(f"{s:.1f}" for s in seconds)
+    out_root = Path(tempfile.mkdtemp(prefix="csops-monthly-"))
+    typical = ensure(args.typical, orders=30_000, messages=300_000, staff=20)
+    measure("typical month (30k orders, 300k messages, 20 staff)", typical, args.repeat, out_root)
+    process(typical, out_root / "process", args.repeat)
+    if not args.skip_big:
+        big = ensure(args.big, orders=1_000_000, messages=10_000_000, staff=200)
+        measure("big month (1M orders, 10M messages, 200 staff)", big, args.repeat, out_root)
+    shutil.rmtree(out_root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csops.period import Month
-from csops.roster import Roster
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.rules import load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
-from csops.scoring import score_frames
+from csops.domain.scoring import score_frames
 
 MONTH = Month(2026, 10)
 MINUTE = np.timedelta64(60, "s")

@@ -31,10 +31,10 @@ import pandas as pd
 
 from csops.cli.shipments import overdue_report
 from csops.ingest.discover import Inputs
-from csops.roster import Roster
+from csops.domain.roster import Roster
 from csops.rules import load_rules
 from csops.rules.shipping import ShippingRules
-from csops.shipments import unpaid_orders, unshipped_orders
+from csops.domain.shipments import unpaid_orders, unshipped_orders
 
 AS_OF = pd.Timestamp("2026-10-31 20:00")
 

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from csops.chats import ChatKpis
+from csops.domain.chats import ChatKpis
+from csops.domain.kpi import KpiResult
+from csops.domain.period import Month, Quarter
+from csops.domain.scoring import ScoreResult
 from csops.ingest.discover import Inputs
 from csops.jobs.month import figures_of
-from csops.kpi import KpiResult
-from csops.period import Month, Quarter
 from csops.rules import RuleSet, load_rules
-from csops.scoring import ScoreResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from csops.memo import MemoMatcher
-from csops.roster import Roster
+from csops.domain.memo import MemoMatcher
+from csops.domain.roster import Roster
 
 
 @pytest.fixture

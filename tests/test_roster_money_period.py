@@ -8,10 +8,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from csops.domain.money import fen_to_yuan, money_str, round_fen
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.errors import InputError, UsageError
-from csops.money import fen_to_yuan, money_str, round_fen
-from csops.period import Month
-from csops.roster import Roster
 
 
 def roster_frame(rows: list[tuple[str, str, str | None]]) -> pd.DataFrame:

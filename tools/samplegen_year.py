@@ -150,9 +150,9 @@ def write_month(out: Path, tag: str, seed: int, orders: int, messages: int) -> d
 
 def close_months(folders: Sequence[tuple[str, Path]], ledger: Path) -> None:
     """Close each month in order into `ledger` (skipping months closed already)."""
-    from csops.closing import close_month
     from csops.ingest.discover import Inputs
-    from csops.ledger import Ledger
+    from csops.jobs.closing import close_month
+    from csops.jobs.ledger import Ledger
     from csops.rules import load_rules
 
     rules = load_rules()

@@ -47,6 +47,11 @@ class RuleError(CsopsError):
     exit_code = EXIT_USAGE
 
 
+class LedgerError(CsopsError):
+    """The ledger refuses (a month already closed) or cannot be used (locked, damaged), or
+    the months a figure reads from it are not closed."""
+
+
 class UsageError(CsopsError):
     """The command line asks for something impossible (a bad --month, a missing folder)."""
 

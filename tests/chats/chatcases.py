@@ -6,10 +6,10 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chatlog import normalize_messages
-from csops.chats import ChatKpis, chat_kpis
-from csops.period import Month
-from csops.roster import Roster
+from csops.domain.chatlog import normalize_messages
+from csops.domain.chats import ChatKpis, chat_kpis
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.rules.base import ServiceHours
 from csops.rules.chats import ChatRules
 from csops.rules.vocab import ChatDirection

@@ -179,8 +179,8 @@ def test_payment_before_vs_after_the_chat() -> None:
 
 
 def test_avg_order_value_uses_the_rounding_rule() -> None:
-    from csops.chatlog import normalize_messages
-    from csops.chats import chat_kpis
+    from csops.domain.chatlog import normalize_messages
+    from csops.domain.chats import chat_kpis
     from csops.rules.chats import ChatRules
 
     from .chatcases import OCTOBER, WORDS, chat_frame, order_frame
@@ -380,8 +380,8 @@ def test_all_waits_are_by_staff_row_then_start() -> None:
 def test_the_kpis_do_not_depend_on_the_unit_of_the_chat_times(unit: str) -> None:
     """The chat KPIs work in the time column's own unit (no copy of 10M times): a log in
     seconds, milliseconds or nanoseconds gives what the same log in microseconds gives."""
-    from csops.chatlog import normalize_messages
-    from csops.chats import chat_kpis
+    from csops.domain.chatlog import normalize_messages
+    from csops.domain.chats import chat_kpis
     from csops.rules.chats import ChatRules
 
     from .chatcases import OCTOBER, WORDS, chat_frame, order_frame

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csops.chatlog import normalize_messages, stable_order
+from csops.domain.chatlog import normalize_messages, stable_order
 from csops.errors import InputError
 from csops.rules import RuleSet
 from csops.rules.vocab import ValueWords

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from csops import period
 from csops.cli.app import app
+from csops.domain import period
 
 from ..conftest import REPO
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csops.cli.app import app
-from csops.ledger import Ledger
+from csops.jobs.ledger import Ledger
 
 from ..conftest import REPO
 from .monthdata import write_month

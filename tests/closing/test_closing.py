@@ -1,4 +1,4 @@
-"""Closing a month (csops.closing): what is stored, refusal before any work, reopen, a crash
+"""Closing a month (csops.jobs.closing): what is stored, refusal before any work, reopen, a crash
 mid-close, concurrent closes, and the `serious` level over three closed months."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from csops import closing
-from csops.closing import close_month, levels_before, previous_levels
+from csops.domain.scoring import assign_levels
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
-from csops.ledger import Ledger, LedgerError
+from csops.jobs import closing
+from csops.jobs.closing import close_month, levels_before, previous_levels
+from csops.jobs.ledger import Ledger, LedgerError
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
-from csops.scoring import assign_levels
 
 from .monthdata import write_month
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from csops.roster import Roster
+from csops.domain.roster import Roster
 from csops.rules import RuleSet
 from csops.rules.commission import CommissionRules
 from csops.rules.settings import Settings

@@ -359,12 +359,12 @@ def test_bad_tier_table_exits_2(tmp_path: Path) -> None:
 
 
 def test_smoke_generated_month_with_real_monthly_score(tmp_path: Path) -> None:
-    """The generator's month through the real `csops.scoring`: whoever the score puts at
+    """The generator's month through the real `csops.domain.scoring`: whoever the score puts at
     `punishment` earns no commission, `warning` half (values not hard-coded: random data)."""
     from tools import samplegen
 
+    from csops.domain.period import Month
     from csops.ingest.discover import Inputs
-    from csops.period import Month
     from csops.rules import load_rules
 
     data = tmp_path / "month"

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from csops.commission import compute_commission, select_orders
+from csops.domain.commission import compute_commission, select_orders
+from csops.domain.period import Month
 from csops.errors import InputError
-from csops.period import Month
 from csops.rules import RuleSet
 from csops.rules.commission import CommissionRules
 

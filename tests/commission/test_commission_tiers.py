@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csops.commission import tier_commission
+from csops.domain.commission import tier_commission
 from csops.rules import RuleSet
 from csops.rules.commission import CommissionRules
 

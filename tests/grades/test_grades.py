@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from csops.grades import GradeResult, StaffGrade, grade_year
-from csops.ledger import LedgerError
+from csops.domain.grades import GradeResult, StaffGrade, grade_year
+from csops.jobs.ledger import LedgerError
 from csops.rules import RuleSet
 from csops.rules.grades import GradeRules
 

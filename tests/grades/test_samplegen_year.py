@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tools.samplegen_year import month_seed, write_month
 
+from csops.domain.period import Month
 from csops.ingest.discover import Inputs
-from csops.period import Month
 from csops.rules import RuleSet
 
 from ..conftest import score_of

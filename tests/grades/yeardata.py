@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from csops.grades import YearRecords
+from csops.domain.grades import YearRecords
 
 COUNT_KEYS = (
     "scheduled_days",

@@ -29,8 +29,8 @@ from csops.ingest.clean import (
     parse_datetime_text,
 )
 from csops.ingest.discover import Inputs
-from csops.ingest.schemas import KINDS
 from csops.rules import RuleSet
+from csops.schemas import KINDS
 
 BAD_INPUTS = Path(__file__).parent.parent / "bad_inputs" / "files"
 

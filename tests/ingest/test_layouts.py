@@ -10,8 +10,8 @@ import pytest
 
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
-from csops.ingest.schemas import SCHEMAS
 from csops.rules import RuleSet
+from csops.schemas import SCHEMAS
 
 from ..conftest import FIXTURES, plain
 

@@ -13,16 +13,16 @@ import pytest
 import xlsxwriter
 from typer.testing import CliRunner
 
-from csops.attendance import derive_attendance
 from csops.cli.app import app
+from csops.domain.attendance import derive_attendance
+from csops.domain.period import Month
+from csops.domain.roster import Roster
+from csops.domain.scoring import apply_rules
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
-from csops.period import Month
-from csops.roster import Roster
 from csops.rules import RuleSet, load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import ValueWords
-from csops.scoring import apply_rules
 
 from ..conftest import FIXTURES, REPO
 

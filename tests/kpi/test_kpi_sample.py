@@ -8,12 +8,12 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from csops.chatlog import normalize_messages
-from csops.chats import chat_kpis
+from csops.domain.chatlog import normalize_messages
+from csops.domain.chats import chat_kpis
+from csops.domain.kpi import KpiResult
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.ingest.discover import Inputs
-from csops.kpi import KpiResult
-from csops.period import Month
-from csops.roster import Roster
 from csops.rules import RuleSet
 from csops.rules.chats import ChatRules
 from csops.rules.vocab import ValueWords

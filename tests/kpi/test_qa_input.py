@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from csops.domain.kpi import prepare_qa, qa_counts
+from csops.domain.period import Month, Quarter
+from csops.domain.roster import Roster
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
-from csops.kpi import prepare_qa, qa_counts
-from csops.period import Month, Quarter
-from csops.roster import Roster
 from csops.rules import RuleSet
 from csops.rules.kpi import KpiRules
 

@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from csops.domain.kpi import KpiResult
+from csops.domain.period import Month, Quarter
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
 from csops.jobs import month as jobs_month
 from csops.jobs.month import compute, read_month
-from csops.kpi import KpiResult
-from csops.period import Month, Quarter
 from csops.rules import load_rules
 
 from ..conftest import kpi_of

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from csops.ledger import InputFile, Ledger, LedgerError
+from csops.jobs.ledger import InputFile, Ledger, LedgerError
 
 RESULTS = {
     "score": {"1001": {"score": 9.0, "level": "ok"}, "1002": {"score": 4.5, "level": "warning"}},

@@ -336,14 +336,14 @@ def test_month_last_is_the_month_before_today(
 ) -> None:
     import datetime
 
-    import csops.period
+    import csops.domain.period
 
     class November(datetime.date):
         @classmethod
         def today(cls) -> November:
             return cls(2026, 11, 1)
 
-    monkeypatch.setattr(csops.period, "date", November)
+    monkeypatch.setattr(csops.domain.period, "date", November)
     result = runner.invoke(
         app, ["monthly", "--month", "last", "--data", str(DATA), "--out", str(tmp_path)]
     )

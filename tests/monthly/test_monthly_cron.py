@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csops.cli.app import app
-from csops.ledger import Ledger
+from csops.jobs.ledger import Ledger
 
 DATA = Path(__file__).parent / "data" / "2026-10"
 runner = CliRunner()

@@ -13,12 +13,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from csops.domain.period import Month
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
 from csops.jobs import month as jobs_month
 from csops.jobs import monthly
 from csops.jobs.monthly import MonthlyRun, monthly_report, run_monthly
-from csops.period import Month
 from csops.report.detail import write_detail_csv
 from csops.report.workbook import BookSheet
 from csops.rules import RuleSet, load_rules

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 
 from csops.errors import CsopsError, RuleError
 from csops.ingest.discover import Inputs
-from csops.ingest.schemas import SCHEMAS, FieldType
 from csops.report.output import inert
 from csops.rules import RuleSet, load_rules
 from csops.rules.loader import RULE_FILES
+from csops.schemas import SCHEMAS, FieldType
 
 RULES = load_rules(Path(__file__).parent.parent.parent / "rules")
 KINDS = ("orders", "incidents", "roster")

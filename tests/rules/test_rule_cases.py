@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 import yaml
 
+from csops.domain.period import Month
+from csops.domain.scoring import ScoreResult, score_frames
 from csops.errors import CsopsError
-from csops.period import Month
 from csops.rules import RuleSet, load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
-from csops.scoring import ScoreResult, score_frames
 
 from ..conftest import REPO
 from ..scoring.frames import attendance_frame, days_of, incidents_frame, leave_frame, roster

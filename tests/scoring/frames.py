@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from csops.roster import Roster
+from csops.domain.roster import Roster
 
 DEFAULT_ROSTER = [["1001", "小美", "售前", "2025-01-01", None]]
 

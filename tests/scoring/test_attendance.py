@@ -8,9 +8,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from csops.attendance import AttendanceMonth, derive_attendance, leave_calendar_days, parse_shift
+from csops.domain.attendance import (
+    AttendanceMonth,
+    derive_attendance,
+    leave_calendar_days,
+    parse_shift,
+)
+from csops.domain.period import Month
 from csops.errors import InputError
-from csops.period import Month
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import ValueWords

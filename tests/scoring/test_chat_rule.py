@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from csops.domain.period import Month
 from csops.errors import RuleError
 from csops.ingest.discover import Inputs
-from csops.period import Month
 from csops.rules import load_rules
 
 from ..conftest import chats_of, score_of

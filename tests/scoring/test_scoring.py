@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csops.domain.period import Month
+from csops.domain.scoring import ScoreResult, score_frames
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
-from csops.period import Month
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
-from csops.scoring import ScoreResult, score_frames
 
 from ..conftest import score_of
 from .frames import attendance_frame, incidents_frame, leave_frame, roster

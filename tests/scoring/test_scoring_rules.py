@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from csops.domain.scoring import check_rule_events
 from csops.errors import RuleError
 from csops.rules import load_rules
 from csops.rules.loader import packaged_rules_dir
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds
-from csops.scoring import check_rule_events
 
 from ..conftest import REPO
 

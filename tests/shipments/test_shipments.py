@@ -1,4 +1,4 @@
-"""`csops.shipments`: which orders are unshipped / unpaid at a moment, their level, order,
+"""`csops.domain.shipments`: which orders are unshipped / unpaid at a moment, their level, order,
 handler and the notes that explain what was left off."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from csops.roster import Roster
+from csops.domain.roster import Roster
+from csops.domain.shipments import staff_counts, unpaid_orders, unshipped_orders
 from csops.rules import RuleSet
 from csops.rules.shipping import Campaign, ShippingRules
-from csops.shipments import staff_counts, unpaid_orders, unshipped_orders
 
 from .frames import orders_frame
 

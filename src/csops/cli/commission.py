@@ -23,8 +23,8 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.cli.ledger import ledger_path
-from csops.closing import levels_before
 from csops.errors import UsageError
+from csops.jobs.closing import levels_before
 from csops.jobs.month import figures_of
 from csops.report.commission import explain_report, month_report
 from csops.report.output import emit

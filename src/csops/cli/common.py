@@ -12,10 +12,10 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from csops.domain.period import Month
 from csops.errors import CsopsError, UsageError
 from csops.ingest.discover import Inputs
 from csops.ingest.read import SUPPORTED_SUFFIXES
-from csops.period import Month
 from csops.rules import RuleSet, load_rules
 
 F = TypeVar("F", bound=Callable[..., Any])

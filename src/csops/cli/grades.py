@@ -21,8 +21,8 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.cli.ledger import LedgerOpt, check_year, ledger_path
-from csops.closing import year_records
-from csops.grades import GradeResult, grade_year
+from csops.domain.grades import GradeResult, grade_year
+from csops.jobs.closing import year_records
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet, emit
 from csops.rules.grades import GradeRules

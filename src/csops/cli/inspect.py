@@ -20,9 +20,9 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.errors import EXIT_DATA
-from csops.ingest.schemas import KINDS
 from csops.report.inputs import inspect_report
 from csops.report.output import emit
+from csops.schemas import KINDS
 
 
 @handle_errors

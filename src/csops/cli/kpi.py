@@ -34,10 +34,10 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.cli.ledger import ledger_path
-from csops.closing import levels_before
+from csops.domain.period import Month, Quarter
 from csops.errors import UsageError
+from csops.jobs.closing import levels_before
 from csops.jobs.month import figures_of
-from csops.period import Month, Quarter
 from csops.report.kpi import (  # noqa: F401 (re-exported)
     STYLES,
     UNIT_TYPES,

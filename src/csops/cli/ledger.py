@@ -27,8 +27,8 @@ from csops.cli.common import (
     parse_month,
     pick_lang,
 )
-from csops.closing import ClosedMonth, close_month, month_history, staff_history
 from csops.errors import UsageError
+from csops.jobs.closing import ClosedMonth, close_month, month_history, staff_history
 from csops.report.output import Column, Report, Sheet, emit
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules

@@ -34,6 +34,7 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.cli.ledger import LedgerOpt, ledger_path
+from csops.domain.money import money_str
 from csops.errors import CsopsError, UsageError
 from csops.jobs.lock import exclusive_lock
 from csops.jobs.monthly import (
@@ -43,7 +44,6 @@ from csops.jobs.monthly import (
     monthly_report,
     overdue_count,
 )
-from csops.money import money_str
 from csops.report.labels import label
 
 

@@ -25,8 +25,8 @@ from csops.cli.common import (
     pick_lang,
 )
 from csops.cli.ledger import LedgerOpt, ledger_path
-from csops.closing import levels_before
 from csops.errors import UsageError
+from csops.jobs.closing import levels_before
 from csops.jobs.month import figures_of
 from csops.report.output import Report, emit, render_table, write_text_atomic
 from csops.report.scores import score_report

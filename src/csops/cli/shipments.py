@@ -30,9 +30,9 @@ from csops.cli.common import (
     out_console,
     pick_lang,
 )
+from csops.domain.period import Month
 from csops.errors import EXIT_ALERT, UsageError
 from csops.jobs.month import figures_of, unpaid
-from csops.period import Month
 from csops.report.output import Report, emit
 from csops.report.shipments import overdue_report, unpaid_report
 from csops.rules.shipping import ShippingRules, parse_duration_hours

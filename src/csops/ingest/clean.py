@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 
 from csops.errors import Problem
 from csops.ingest.read import RawColumns, SourceFile
-from csops.ingest.schemas import Field, FieldType, Schema
 from csops.rules.base import normalize_word
+from csops.schemas import Field, FieldType, Schema
 
 # Fields that record something that has already happened when a report is made: a value
 # later than the run's clock + FUTURE_MARGIN is a typo or a broken export (a year 2062 for

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from csops.ingest.schemas import SCHEMAS, Schema
 from csops.rules.columns import ColumnAliases
+from csops.schemas import SCHEMAS, Schema
 
 _SPACE = re.compile(r"\s+")
 

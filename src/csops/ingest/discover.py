@@ -30,12 +30,13 @@ from csops.ingest.reshape import (
     messages_from_transcripts,
     orders_from_items,
 )
-from csops.ingest.schemas import KINDS, SCHEMAS, feeders
 from csops.rules.base import normalize_word
 from csops.rules.commission import CommissionRules
 from csops.rules.loader import RuleSet
 from csops.rules.scoring import ScoringRules
+from csops.rules.shipping import ShippingRules
 from csops.rules.vocab import ValueWords
+from csops.schemas import KINDS, SCHEMAS, feeders
 
 _DATA_LIKE = re.compile(r"\d{3}")  # a date, an amount, an ID: no header cell looks so
 PROGRESS_BYTES = 32 << 20  # files above this take a second or more: show a spinner
@@ -292,7 +293,6 @@ class Inputs:
             )
 
     def _unpaid_statuses(self) -> list[str]:
-        from csops.rules.shipping import ShippingRules
 
         return list(self.rules.get(ShippingRules).status.unpaid)
 

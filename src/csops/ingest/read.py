@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 from csops.errors import InputError, Problem
 from csops.ingest.columns import AliasIndex, Header, Match, clean_header, header_text
 from csops.ingest.redact import redact
-from csops.ingest.schemas import SCHEMAS
+from csops.schemas import SCHEMAS
 
 SAMPLE_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 30

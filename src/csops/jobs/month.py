@@ -24,15 +24,17 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chatlog import normalize_messages
-from csops.chats import ChatKpis, chat_kpis
-from csops.commission import CommissionResult, compute_commission, order_fields
+from csops.domain.chatlog import normalize_messages
+from csops.domain.chats import ChatKpis, chat_kpis
+from csops.domain.commission import CommissionResult, compute_commission, order_fields
+from csops.domain.kpi import KpiResult, MonthFigures, check_levels, months_of, prepare_qa, scorecard
+from csops.domain.period import Month, Quarter
+from csops.domain.privacy import mask_buyers
+from csops.domain.roster import Roster
+from csops.domain.scoring import ScoreResult, chat_events, score_frames
+from csops.domain.shipments import ShippingList, UnpaidList, unpaid_orders, unshipped_orders
 from csops.errors import InputError, files_lacking
 from csops.ingest.discover import Inputs
-from csops.kpi import KpiResult, MonthFigures, check_levels, months_of, prepare_qa, scorecard
-from csops.period import Month, Quarter
-from csops.report.privacy import mask_buyers
-from csops.roster import Roster
 from csops.rules.chats import ChatRules
 from csops.rules.commission import CommissionRules
 from csops.rules.kpi import KpiRules
@@ -40,8 +42,6 @@ from csops.rules.loader import RuleSet
 from csops.rules.scoring import CHAT_EVENTS, ScoringRules
 from csops.rules.shipping import LevelName, ShippingRules
 from csops.rules.vocab import IncidentKinds, ValueWords
-from csops.scoring import ScoreResult, chat_events, score_frames
-from csops.shipments import ShippingList, UnpaidList, unpaid_orders, unshipped_orders
 
 Period = Month | Quarter
 FIGURES = ("score", "commission", "chats", "kpi", "overdue")

@@ -27,14 +27,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from csops.chats import ChatKpis, WaitLog
-from csops.closing import ClosedMonth, figures_to_close, month_results, store_month
+from csops.domain.chats import ChatKpis, WaitLog
+from csops.domain.period import Month
 from csops.ingest.discover import Inputs
-from csops.ingest.schemas import KINDS as ALL_KINDS
+from csops.jobs.closing import ClosedMonth, figures_to_close, month_results, store_month
+from csops.jobs.ledger import Ledger, LedgerError
 from csops.jobs.month import FIGURES, MONTH_KINDS, Figures, read_month
 from csops.jobs.runner import Runner
-from csops.ledger import Ledger, LedgerError
-from csops.period import Month
 from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, remove_other_csv, write_csv_parts
 from csops.report.monthly import (
     SUMMARY_KEY,
@@ -53,6 +52,7 @@ from csops.report.workbook import BookSheet, WorkbookWriter, csv_path
 from csops.rules import RuleSet
 from csops.rules.chats import ChatRules
 from csops.rules.kpi import KpiRules
+from csops.schemas import KINDS as ALL_KINDS
 
 Detail = Literal["rules", "all"]
 

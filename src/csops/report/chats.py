@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.chats import KPI_COLUMNS, ChatKpis, WaitLog
+from csops.domain.chats import KPI_COLUMNS, ChatKpis, WaitLog
+from csops.domain.money import money_str
+from csops.domain.privacy import mask_buyers
 from csops.errors import UsageError
-from csops.money import money_str
 from csops.report.labels import label
 from csops.report.output import Column, ColumnType, Report, Sheet
-from csops.report.privacy import mask_buyers
 
 KPI_TYPES: dict[str, ColumnType] = {
     "conversations": "int",

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.commission import CommissionResult
-from csops.money import fen_to_yuan, money_str
+from csops.domain.commission import CommissionResult
+from csops.domain.money import fen_to_yuan, money_str
 from csops.report.detail import write_detail_csv
 from csops.report.labels import label
 from csops.report.output import Column, ColumnType, Report, Sheet

@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csops.chatlog import changes
+from csops.domain.chatlog import changes
 from csops.report.labels import label
 from csops.report.output import (
     DANGEROUS_PREFIXES,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from csops.kpi import QA_ITEMS, KpiResult, rule_text
+from csops.domain.kpi import QA_ITEMS, KpiResult, rule_text
 from csops.report.labels import label
 from csops.report.output import (
     Column,

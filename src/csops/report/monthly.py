@@ -15,10 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chats import ChatKpis, WaitLog
-from csops.commission import CommissionResult
+from csops.domain.chats import ChatKpis, WaitLog
+from csops.domain.commission import CommissionResult
+from csops.domain.kpi import KpiResult
+from csops.domain.scoring import ScoreResult
+from csops.domain.shipments import ShippingList
 from csops.ingest.discover import Inputs
-from csops.kpi import KpiResult
 from csops.report.chats import all_waits, kpi_report, waits_sheet
 from csops.report.commission import evidence_sheets, orders_sheet, summary_report
 from csops.report.inputs import inspect_report
@@ -31,8 +33,6 @@ from csops.report.workbook import BookSheet, Chart
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.shipping import LEVEL_NAMES
-from csops.scoring import ScoreResult
-from csops.shipments import ShippingList
 
 PUNCH_FORMAT = "mm-dd hh:mm"
 SUMMARY_KEY = "title.summary"  # the first sheet: a row per staff member

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from csops.domain.scoring import TALLY_COLUMNS, ScoreResult, charges_yuan
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet
-from csops.scoring import TALLY_COLUMNS, ScoreResult, charges_yuan
 
 LEVEL_STYLES = {"warning": "yellow", "punishment": "red", "serious": "bold red"}
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+from csops.domain.shipments import ShippingList, UnpaidList
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet
 from csops.rules.shipping import LEVEL_NAMES
-from csops.shipments import ShippingList, UnpaidList
 
 STYLES = {"late": "bold red", "overdue": "red", "warning": "yellow"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import RootModel, model_validator
 
-from csops.ingest.schemas import SCHEMAS
+from csops.schemas import SCHEMAS
 
 
 class ColumnAliases(RootModel[dict[str, dict[str, list[str]]]]):

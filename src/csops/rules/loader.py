@@ -80,6 +80,14 @@ class RuleSet:
     def columns(self) -> ColumnAliases:
         return self.get(ColumnAliases)
 
+    def display(self, name: str) -> str:
+        """How messages name the rule file `name`: `myrules/scoring.yaml`, or
+        `(default) scoring.yaml` when the built-in one was read."""
+        path = self.sources.get(name)
+        if path is not None and path.parent == self.folder:
+            return f"{self.folder.name}/{name}"
+        return f"(default) {name}"
+
     def digest(self) -> str:
         """SHA-256 over every rule file's name and bytes: identifies the rule set in use."""
         h = hashlib.sha256()

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from csops.domain.period import Month
+from csops.domain.roster import resolve_names
 from csops.errors import InputError, Problem, raise_problems
-from csops.period import Month
-from csops.roster import resolve_names
 from csops.rules.scoring import AttendanceRules
 from csops.rules.vocab import ValueWords
 

@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.attendance import derive_attendance, drop_unknown_staff, files_of, in_service
+from csops.domain.attendance import derive_attendance, drop_unknown_staff, files_of, in_service
+from csops.domain.incidents import classify_incidents
+from csops.domain.money import fen_to_yuan, money_str
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.errors import Problem, RuleError, raise_problems
-from csops.incidents import classify_incidents
-from csops.money import fen_to_yuan, money_str
-from csops.period import Month
-from csops.roster import Roster
 from csops.rules.scoring import ATTENDANCE_EVENTS, CHAT_EVENTS, ScoringRule, ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
 

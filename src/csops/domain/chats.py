@@ -1,6 +1,6 @@
 """Chat KPIs per staff member, defined as 生意参谋 (Sycm) defines them (docs/chats.md).
 
-Input: the messages of `csops.chatlog.normalize_messages` (sorted by account, buyer, time
+Input: the messages of `csops.domain.chatlog.normalize_messages` (sorted by account, buyer, time
 with integer-coded categoricals) and the cleaned orders. Everything is computed with
 whole-column numpy over the one sort order: no loop over messages, waits or orders.
 
@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.chatlog import changes, positions_in
-from csops.money import fen_to_yuan, round_fen
-from csops.period import Month
-from csops.roster import Roster
+from csops.domain.chatlog import changes, positions_in
+from csops.domain.money import fen_to_yuan, round_fen
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.rules.base import RoundingName, ServiceHours
 from csops.rules.chats import ChatRules
 

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from csops.roster import Roster, nickname
+from csops.domain.roster import Roster, nickname
 
 _TOKEN = re.compile(r"[0-9A-Za-z]+")
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from csops.memo import MemoMatcher
-from csops.report.privacy import mask_buyers
-from csops.roster import Roster
+from csops.domain.memo import MemoMatcher
+from csops.domain.privacy import mask_buyers
+from csops.domain.roster import Roster
 from csops.rules.shipping import (
     LEVEL_NAMES,
     LevelName,

@@ -2,9 +2,11 @@
 
 Header aliases are rule data (`rules/columns.yaml`); what a field *is* (its type, whether
 a file of that kind must have it) lives here because the cleaning code depends on it.
+Like `csops.errors` it stands below every layer: the rules name its kinds and fields
+(columns.yaml is checked against them), the readers in `csops.ingest` fill them.
 
 Cleaned frames use the canonical names, except money: a `money` field `paid_amount` is
-held as exact integer fen in the column `paid_amount_fen` (see `csops.money`).
+held as exact integer fen in the column `paid_amount_fen` (see `csops.domain.money`).
 Every cleaned frame also carries `_file` (the file's display name) and `_row` (the
 spreadsheet row number a person sees when opening that file) for evidence.
 """

@@ -1,7 +1,7 @@
 """Year-end grades 年终奖 (DOMAIN.md §4) from the year's closed months.
 
 Input: `YearRecords`, the in-force results of the year's closed months as the ledger keeps
-them (`csops.closing.year_records` reads them): per staff member and month the score
+them (`csops.jobs.closing.year_records` reads them): per staff member and month the score
 document (score, level, counts) and the commission figures. Rules: `rules/grades.yaml`.
 
 For every staff member on staff in at least one closed month of the year:
@@ -31,8 +31,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from csops.ledger import LedgerError
-from csops.money import money_str, round_fen
+from csops.domain.money import money_str, round_fen
+from csops.errors import LedgerError
 from csops.rules.grades import (
     COUNT_MEASURES,
     MONEY_MEASURES,

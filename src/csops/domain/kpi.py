@@ -30,16 +30,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.attendance import drop_unknown_staff
-from csops.chats import ChatKpis
-from csops.commission import CommissionResult
+from csops.domain.attendance import drop_unknown_staff
+from csops.domain.chats import ChatKpis
+from csops.domain.commission import CommissionResult
+from csops.domain.money import fen_to_yuan, money_str, round_fen
+from csops.domain.period import Month, Quarter
+from csops.domain.roster import Roster
+from csops.domain.scoring import ScoreResult
 from csops.errors import Problem, RuleError, raise_problems
-from csops.money import fen_to_yuan, money_str, round_fen
-from csops.period import Month, Quarter
-from csops.roster import Roster
 from csops.rules.kpi import METRICS, Card, KpiRules, MetricRule, QaRules, Source
 from csops.rules.scoring import ScoringRules
-from csops.scoring import ScoreResult
 
 Period = Month | Quarter
 

@@ -2,15 +2,15 @@
 
 `close_month(inputs, rules, month, ledger_path)` computes, from ONE loaded `Inputs`:
 
-- the monthly score (`csops.scoring.score_month`), whose `serious` level looks back at the
+- the monthly score (`csops.domain.scoring.score_month`), whose `serious` level looks back at the
   levels of the closed months before it (`previous_levels`);
-- the commission (`csops.commission.compute_commission`, with the month's score levels when
+- the commission (`csops.domain.commission.compute_commission`, with the month's score levels when
   the rules have level multipliers);
-- the chat KPIs (`csops.chats.chat_kpis`);
+- the chat KPIs (`csops.domain.chats.chat_kpis`);
 
 and stores, per staff member, one JSON document per section (`score`, `commission`,
 `chats`) with the rule set's SHA-256 and each input file's name and SHA-256, in one
-transaction (`csops.ledger.Ledger.close_month`). The other functions read the ledger back:
+transaction (`csops.jobs.ledger.Ledger.close_month`). The other functions read the ledger back:
 the levels before a month, a year's records for grades, the history of closed months.
 
 A closed month is what payroll is paid on, so closing needs every export it computes from:
@@ -31,17 +31,17 @@ from typing import Any
 
 import pandas as pd
 
-from csops.chats import FIGURES, ChatKpis
-from csops.commission import CommissionResult, rate_str
-from csops.grades import YearRecords
+from csops.domain.chats import FIGURES, ChatKpis
+from csops.domain.commission import CommissionResult, rate_str
+from csops.domain.grades import YearRecords
+from csops.domain.money import money_str
+from csops.domain.period import Month
+from csops.domain.scoring import ScoreResult
 from csops.ingest.discover import Inputs
+from csops.jobs.ledger import Closed, InputFile, Ledger, LedgerError
 from csops.jobs.month import Figures, MonthData, compute, read_month
-from csops.ledger import Closed, InputFile, Ledger, LedgerError
-from csops.money import money_str
-from csops.period import Month
 from csops.rules.loader import RuleSet
 from csops.rules.scoring import ScoringRules
-from csops.scoring import ScoreResult
 
 SECTIONS = ("score", "commission", "chats")
 KINDS_USED = ("roster", "attendance", "leave", "incidents", "orders", "chats")

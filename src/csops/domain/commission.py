@@ -6,7 +6,7 @@ The flow, all vectorised over orders:
    the rule's `month_by` time; net = paid − refunded, in integer fen. A refund larger
    than the payment, or a paid order without an amount, is a row error.
 2. `attribute_orders`: who is credited and how — the memo 工号/nickname
-   (`csops.memo.MemoMatcher`), the chat log (the staff member who last/first wrote to
+   (`csops.domain.memo.MemoMatcher`), the chat log (the staff member who last/first wrote to
    the buyer within `chat_window_hours` before payment, by `pd.merge_asof`), or both.
    A memo naming several staff is a conflict: nobody is credited, or (rule `split`) each
    named staff member gets an even share of the order, exact to the fen.
@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.chatlog import normalize_messages
+from csops.domain.chatlog import normalize_messages
+from csops.domain.incidents import classify_incidents
+from csops.domain.memo import MemoMatcher
+from csops.domain.money import fen_to_yuan, money_str, round_fen
+from csops.domain.period import Month
+from csops.domain.roster import Roster
 from csops.errors import InputError, Problem, UsageError, files_lacking, raise_problems
-from csops.incidents import classify_incidents
-from csops.memo import MemoMatcher
-from csops.money import fen_to_yuan, money_str, round_fen
-from csops.period import Month
-from csops.roster import Roster
 from csops.rules.base import normalize_word
 from csops.rules.commission import Attribution, CommissionRules, Tier
 from csops.rules.loader import RuleSet

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from csops import __version__
-from csops.errors import CsopsError, InputError
+from csops.errors import InputError, LedgerError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS months (
@@ -64,10 +64,6 @@ CREATE TABLE IF NOT EXISTS audit (
     reason TEXT
 );
 """
-
-
-class LedgerError(CsopsError):
-    """The ledger refuses (a month already closed) or cannot be used (locked, damaged)."""
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from csops.domain.period import Month
 from csops.errors import InputError, Problem, raise_problems
-from csops.period import Month
 
 _SPLIT = re.compile(r"[,，;；、\s]+")
 

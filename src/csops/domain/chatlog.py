@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csops.domain.roster import Roster
 from csops.errors import Problem, raise_problems
-from csops.roster import Roster
 from csops.rules.vocab import ChatDirection
 
 
