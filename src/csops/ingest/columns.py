@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,16 +39,18 @@ def header_text(header: Header) -> str:
     return header
 
 
-def _spellings(header: Header) -> list[str]:
-    """The normalized names a header cell answers to, the most specific first."""
+@functools.lru_cache(maxsize=1 << 16)
+def _spellings(header: Header) -> tuple[str, ...]:
+    """The normalized names a header cell answers to, the most specific first (each cell
+    once: a file's header rows are matched against every kind)."""
     if isinstance(header, tuple):
         group, sub = header
         if not sub:
-            return [normalize_header(group)]
+            return (normalize_header(group),)
         if not group:
-            return [normalize_header(sub)]
-        return [normalize_header(group + sub), normalize_header(sub)]
-    return [normalize_header(header)]
+            return (normalize_header(sub),)
+        return (normalize_header(group + sub), normalize_header(sub))
+    return (normalize_header(header),)
 
 
 @dataclass

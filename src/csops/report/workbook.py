@@ -35,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csops.report.detail import CsvPart
@@ -402,6 +403,34 @@ def _cell(value: Any) -> tuple[str, Any]:
     return "string", str(value)
 
 
+_BLANK = ("blank", None)
+
+
+def _column_cells(values: pd.Series | None, n: int) -> list[tuple[str, Any]]:
+    """Each row's `_cell` of one column, worked out a column at a time: numbers and times
+    by their dtype, anything else once per distinct value."""
+    if values is None:
+        return [_BLANK] * n
+    dtype = values.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan).tolist()
+        return [("number", x) if math.isfinite(x) else _BLANK for x in numbers]
+    if pd.api.types.is_datetime64_dtype(dtype):
+        stamps = values.dt.to_pydatetime().tolist()
+        return [_BLANK if pd.isna(x) else ("datetime", x) for x in stamps]
+    seen: dict[Any, tuple[str, Any]] = {}
+    out = []
+    for value in values.tolist():
+        try:
+            cell = seen.get(value)
+            if cell is None:
+                cell = seen[value] = _cell(value)
+        except TypeError:  # an unhashable value
+            cell = _cell(value)
+        out.append(cell)
+    return out
+
+
 def _row_height(lines: int) -> float:
     """Points of a row whose longest text wraps on `lines` lines (at most 8 shown)."""
     return 15 * min(lines, 8) + 2
@@ -426,13 +455,13 @@ def _write_rows(
     n = len(frame)
     styles = [None] * n if book_sheet.sheet.styles is None else list(book_sheet.sheet.styles)
     plan = _column_plan(book_sheet, formats, widths, list(dict.fromkeys(styles)))
-    listed = [[None] * n if values is None else values.tolist() for values, _, _ in plan]
+    listed = [_column_cells(values, n) for values, _, _ in plan]
     for i in range(n):
         row = first + i
         style = styles[i]
         lines = 1  # text lines of the row (long text wraps; the row is made taller)
         for j, (_, by_style, wrap_at) in enumerate(plan):
-            kind, value = _cell(listed[j][i])
+            kind, value = listed[j][i]
             fmt = by_style[style]
             if kind == "blank":
                 ws.write_blank(row, j, None, fmt)

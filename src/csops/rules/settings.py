@@ -13,7 +13,7 @@ class Settings(RuleModel):
     lang: Literal["zh", "en"] = "zh"
     ledger: str = "csops-ledger.sqlite"
     mask_buyers: bool = False
-    detail_row_limit: int = Field(50_000, ge=1, le=1_000_000)
+    detail_row_limit: int = Field(5_000, ge=1, le=1_000_000)
     service_hours: ServiceHours = ServiceHours()
     rounding: RoundingName = "half_up"
     # An order export without a payment time (the 21-column 千牛 form): none = its orders
