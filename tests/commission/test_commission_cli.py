@@ -395,3 +395,14 @@ def test_smoke_generated_month_with_real_monthly_score(tmp_path: Path) -> None:
         else:
             assert got == full
         assert after[staff_id]["net_sales"] == before[staff_id]["net_sales"]
+
+
+def test_the_ledger_is_read_only_when_the_levels_are_needed(tmp_path: Path) -> None:
+    """Without level_multipliers the commission needs no score and reads no ledger: a
+    damaged ledger file does not stop it."""
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all" * 100)
+    data = str(write_month(tmp_path / "data"))
+    result = run("--data", data, "--ledger", str(bad), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert bad.read_bytes() == b"not a database at all" * 100

@@ -2,8 +2,8 @@
 
 Reading a big month quickly takes shortcuts (ingest/clean.py, ingest/read.py): values
 parsed once per distinct text, regexes only on pre-selected cells, UTF-8 validated by
-pyarrow while it parses, columns kept in the chunks pyarrow read them in, columns cleaned
-in threads. Each shortcut is checked here against the plain way on the same data.
+pyarrow while it parses, columns kept in the chunks pyarrow read them in. Each shortcut
+is checked here against the plain way on the same data.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ from csops.cli.common import (
     parse_month,
     pick_lang,
 )
-from csops.cli.ledger import ledger_path
+from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.errors import UsageError
 from csops.jobs.closing import levels_before
-from csops.jobs.month import figures_of
+from csops.jobs.month import figures_of, needed
 from csops.report.commission import explain_report, month_report
 from csops.report.output import emit
 
@@ -45,6 +45,7 @@ def commission(
     orders: OrdersOpt = None,
     chats: ChatsOpt = None,
     incidents: IncidentsOpt = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """Sales commission per staff member: orders credited by the memo 工号 (or the chat
     log), the tiers of rules/commission.yaml, plus awards. --explain --staff ID lists that
@@ -57,7 +58,10 @@ def commission(
     inputs = open_inputs(rule_set, data, encoding, files)
     language = pick_lang(rule_set, lang)
     # The score levels (for level_multipliers) read the closed months before, as csops score.
-    previous, _ = levels_before(rule_set, ledger_path(rule_set, None), period)
+    previous: dict[str, list[str]] = {}
+    ledger_notes: list[str] = []
+    if "score" in needed(rule_set, {"commission"}):
+        previous, ledger_notes = levels_before(rule_set, ledger_path(rule_set, ledger), period)
     figures = figures_of(inputs, period, {"commission"}, previous_levels=previous, lang=language)
     assert figures.commission is not None
     result = figures.commission
@@ -68,4 +72,5 @@ def commission(
     else:
         xlsx = out if fmt == "xlsx" else None
         report = month_report(result, staff, language, rule_set.settings.detail_row_limit, xlsx)
+    report.notes.extend(ledger_notes)
     emit(report, fmt, out, language, out_console())

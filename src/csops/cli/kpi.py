@@ -33,7 +33,7 @@ from csops.cli.common import (
     out_console,
     pick_lang,
 )
-from csops.cli.ledger import ledger_path
+from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.domain.period import Month, Quarter
 from csops.errors import UsageError
 from csops.jobs.closing import levels_before
@@ -53,6 +53,7 @@ from csops.report.output import (
     render_table,
     write_text_atomic,
 )
+from csops.rules.kpi import KpiRules
 from csops.rules.scoring import ScoringRules
 
 
@@ -97,6 +98,7 @@ def kpi(
     fmt: FormatOpt = "table",
     out: OutOpt = None,
     encoding: EncodingOpt = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """KPI scorecard 绩效考核 per staff member: each metric of the role's card (rules/kpi.yaml)
     with its value, points and weight, the total, the rank in the role, the bonus 绩效奖金.
@@ -106,11 +108,15 @@ def kpi(
     language = pick_lang(rule_set, lang)
     inputs = open_inputs(rule_set, data, encoding)
     # The score levels (bonus withholding) read the closed months before, as csops score.
-    first = period if isinstance(period, Month) else period.months[0]
-    previous, _ = levels_before(rule_set, ledger_path(rule_set, None), first)
+    previous: dict[str, list[str]] = {}
+    ledger_notes: list[str] = []
+    if "score" in rule_set.get(KpiRules).sources():
+        first = period if isinstance(period, Month) else period.months[0]
+        previous, ledger_notes = levels_before(rule_set, ledger_path(rule_set, ledger), first)
     figures = figures_of(inputs, period, {"kpi"}, previous_levels=previous, lang=language)
     assert figures.kpi is not None
     result = figures.kpi
+    result.notes.extend(ledger_notes)
     if staff is not None:
         if staff not in set(result.staff["staff_id"]):
             known = ", ".join(result.staff["staff_id"].head(20))

@@ -92,7 +92,8 @@ def monthly(
         typer.Option(
             "--detail",
             help="rules: list the waits that broke a rule (never answered, or slower than "
-            "unanswered_s); all: every wait of the month (a big shop: millions of rows).",
+            "unanswered_s, or than kpi.yaml reply_timeliness_limit_s when shorter); all: "
+            "every wait of the month (a big shop: millions of rows).",
         ),
     ] = "rules",
     jobs: Annotated[

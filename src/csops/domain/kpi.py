@@ -15,8 +15,8 @@ The flow (docs/kpi.md):
 4. The bonus is the tier the total reaches (Decimal yuan), withheld when the period's
    score level (any month of a quarter) is one the rules name.
 
-`kpi_period` loads and computes everything from `Inputs`; `scorecard` is the pure core
-over `MonthFigures`, which `csops monthly` can build from the results it already has.
+`scorecard` is the pure core over `MonthFigures`; `csops.jobs.month.compute` builds them
+from the month's own score, commission and chat KPIs.
 """
 
 from __future__ import annotations

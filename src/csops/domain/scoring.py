@@ -317,7 +317,7 @@ def score_frames(
     lang: str = "en",
     chat_events: pd.DataFrame | None = None,
 ) -> ScoreResult:
-    """The score from cleaned frames (the pure core of `score_month`). `chat_events`:
+    """The score from cleaned frames (`csops.jobs.month.compute` calls it). `chat_events`:
     events from the chat log (`chat_events()`), when a rule uses them."""
     check_rule_events(scoring, kinds)
     active = roster.active_in(month)

@@ -2,7 +2,7 @@
 
 `close_month(inputs, rules, month, ledger_path)` computes, from ONE loaded `Inputs`:
 
-- the monthly score (`csops.domain.scoring.score_month`), whose `serious` level looks back at the
+- the monthly score (`csops.jobs.month.compute`), whose `serious` level looks back at the
   levels of the closed months before it (`previous_levels`);
 - the commission (`csops.domain.commission.compute_commission`, with the month's score levels when
   the rules have level multipliers);

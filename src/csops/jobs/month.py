@@ -19,7 +19,7 @@ command whose figure needs a missing export or column.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -63,7 +63,6 @@ class MonthData:
     chats: pd.DataFrame | None = None
     qa: pd.DataFrame | None = None
     qa_headers: dict[str, str] | None = None  # field → the spot-check export's own header
-    notes: list[str] = field(default_factory=list)  # what the absence of an export means
 
     @property
     def staff(self) -> Roster:
@@ -124,6 +123,8 @@ def _kinds(rules: RuleSet, wanted: set[str]) -> list[str]:
             kinds += ["orders", "incidents"] + (["chats"] if crules.uses_chats else [])
         if "score" in used:
             kinds += ["attendance", "leave", "incidents"]
+            if _scoring_uses_chats(rules):
+                kinds += ["chats", "orders"]
         if "qa" in used:
             kinds.append("qa")
     if "overdue" in wanted:
@@ -186,41 +187,39 @@ def read_month(
         return any(r.kind == kind for r in inputs.files)
 
     roster_fields = ["staff_id", "name"] if figures & {"commission", "kpi"} else []
-    first = next(f for f in FIGURES if f in figures)
+    first = next(f for f in FIGURES if f in wanted)  # the figure the user asked for
     if figures == {"overdue"}:
         roster = Roster.from_frame(inputs.frame("roster")) if inputs.has("roster") else None
     else:
         roster = Roster.from_frame(inputs.require("roster", roster_fields, command=by(first)))
     data = MonthData(roster, leave=inputs.frame("leave"), incidents=inputs.frame("incidents"))
     if "score" in figures:
-        data.attendance = inputs.require("attendance", ["date"], command=by("score"))
-        if not len(data.leave):
-            data.notes.append(
-                "no leave approvals (请假/调休审批) export found: every scheduled day without "
-                "a punch counts as 旷工"
-            )
-        if not len(data.incidents):
-            data.notes.append(
-                "no incident sheet (奖惩登记) found: no complaints or awards were counted"
-            )
+        data.attendance = inputs.require("attendance", ["date"], command=by(first))
     if "commission" in figures:
         data.orders = inputs.require("orders", order_fields(crules), command=by("commission"))
         if crules.uses_chats:
             data.chats = inputs.require("chats", command=by("commission"))
     if "chats" in figures:
-        data.chats = inputs.require("chats", command=by("chats"))
+        data.chats = inputs.require("chats", command=by(first))
         if present("orders"):
-            data.orders = inputs.require("orders", ["buyer", "paid_at"], command=by("chats"))
+            data.orders = inputs.require("orders", ["buyer", "paid_at"], command=by(first))
     if "kpi" in figures:
+        # The scorecard's sources, as far as their exports are there; what is there is
+        # checked as the source's own command checks it.
         used = rules.get(KpiRules).sources()
-        if "chats" in used and present("chats"):
+        score_chats = "score" in used and present("attendance") and _scoring_uses_chats(rules)
+        if ("chats" in used or score_chats) and present("chats"):
             data.chats = inputs.require("chats", command=by("kpi"))
-        if ("chats" in used or "commission" in used) and present("orders"):
-            data.orders = inputs.frame("orders")
+            if present("orders"):
+                data.orders = inputs.require("orders", ["buyer", "paid_at"], command=by("kpi"))
+        if "commission" in used and present("orders"):
+            data.orders = inputs.require("orders", order_fields(crules), command=by("kpi"))
+            if crules.uses_chats and present("chats"):
+                data.chats = inputs.require("chats", command=by("kpi"))
         if "score" in used and present("attendance"):
-            data.attendance = inputs.frame("attendance")
-        if crules.uses_chats and present("chats"):
-            data.chats = inputs.frame("chats")
+            data.attendance = inputs.require("attendance", ["date"], command=by("kpi"))
+            if score_chats and not present("chats"):
+                inputs.require("chats", command=by("kpi"))  # the score counts chat events
         if "qa" in used and present("qa"):
             data.qa = inputs.require("qa", command=by("kpi"))
             qa_file = next(r.source for r in inputs.files if r.kind == "qa" and r.source)
@@ -344,7 +343,15 @@ def _score(
         lang=lang,
         chat_events=events,
     )
-    result.warnings[:0] = data.notes
+    absent = []
+    if not len(data.leave):
+        absent.append(
+            "no leave approvals (请假/调休审批) export found: every scheduled day without a "
+            "punch counts as 旷工"
+        )
+    if not len(data.incidents):
+        absent.append("no incident sheet (奖惩登记) found: no complaints or awards were counted")
+    result.warnings[:0] = absent
     result.rule_digest = rules.digest()
     return result
 

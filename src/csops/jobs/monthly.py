@@ -187,6 +187,8 @@ class MonthlyFiles:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        if exc[0] is not None:
+            self.runner.stop()  # no CSV job may still write when its file is removed
         self._stack.__exit__(*exc)
         if exc[0] is None:
             for target, written in self._replaced:

@@ -39,12 +39,21 @@ class Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
         if exc[0] is None:
             self.wait()
+        self.stop()
+
+    def stop(self) -> None:
+        """Cancel the jobs not begun and wait for those running: no thread still writes
+        after this (a failed run calls it before it removes its temporary files)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending = []
 
     def submit(self, func: Callable[..., R], *args: Any) -> Future[R]:
+        if self._pool is None and self.jobs > 1:
+            raise RuntimeError("the runner was stopped")
         if self._pool is not None:
             future = self._pool.submit(func, *args)
         else:

@@ -1,10 +1,10 @@
-"""Big detail sheets as CSV beside a workbook: whole-column, the same bytes as `write_csv`.
+"""The one CSV writer: `--format csv` of every command (`write_csv`) and the detail files
+beside a workbook (`write_csv_parts`, `write_detail_csv`), whole-column.
 
-A workbook holds row-level detail only up to `settings.detail_row_limit` rows (writing
-xlsx costs about 6 s per 200k rows of a dozen columns); beyond that a sheet goes to a
-CSV file (UTF-8 with BOM, so Excel opens it) next to the workbook. `output.write_csv`
-formats and quotes cell by cell, a few seconds per million rows of a dozen columns;
-`write_csv_file` gives the same text with Arrow compute: each column formatted once
+A workbook holds row-level detail only up to `settings.detail_row_limit` rows (a workbook
+cell costs about 20 µs); beyond that a sheet goes to a CSV file (UTF-8 with BOM, so Excel
+opens it) next to the workbook. The cells are those of `report.cells.csv_cell`, made with
+Arrow compute: each column formatted once
 (Python formatting only for each distinct number or Decimal, dates by `strftime` in
 C++), text made inert (a leading `'` before = + - @ tab CR), quoted as Python's csv
 module quotes (a cell holding a comma, a quote or a line feed), and the rows joined into
@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -31,16 +32,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csops.domain.chatlog import changes
+from csops.report.cells import DANGEROUS_PREFIXES, Column, ColumnType, Sheet, csv_cell
+from csops.report.files import _remove_stale_parts, atomic_path
 from csops.report.labels import label
-from csops.report.output import (
-    DANGEROUS_PREFIXES,
-    Column,
-    ColumnType,
-    Sheet,
-    _csv_cell,
-    _remove_stale_parts,
-    atomic_path,
-)
 
 CHUNK_ROWS = 500_000  # rows formatted at a time (bounds the memory of the text)
 # Excel shows at most 1,048,576 lines of a CSV file: the header and this many rows.
@@ -127,7 +121,7 @@ def _byte_table(chars: str) -> np.ndarray:
 
 # Each dangerous prefix is one ASCII character (a test checks it): a first byte.
 _DANGEROUS_FIRST = _byte_table("".join(DANGEROUS_PREFIXES))
-_QUOTE_BYTES = _byte_table(',"\n')
+_QUOTE_BYTES = _byte_table(',"\r\n')  # as Python's csv module quotes
 
 
 def _starting_with(text: pa.Array, table: np.ndarray) -> np.ndarray:
@@ -183,7 +177,7 @@ def _single(text: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _by_distinct(values: pd.Series, type_: ColumnType) -> pa.Array:
     """Python formatting of each distinct value, spread back over the rows."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = pa.array([_csv_cell(v, type_) for v in uniques] + [""], type=pa.string())
+    texts = pa.array([csv_cell(v, type_) for v in uniques] + [""], type=pa.string())
     return texts.take(pa.array(np.where(codes < 0, len(uniques), codes)))
 
 
@@ -239,7 +233,7 @@ def _spread(cells: pa.Array, values: pd.Series) -> pa.Array:
 
 
 def csv_cells(values: pd.Series, type_: ColumnType, categories: pa.Array | None = None) -> pa.Array:
-    """The cells of one column as `output.write_csv` writes them, quoted where needed.
+    """The cells of one column as `report.cells.csv_cell` makes them, quoted where needed.
     `categories`: the `_category_cells` of a categorical column, when already made."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -279,52 +273,68 @@ def write_csv_file(
     sheet: Sheet, lang: str, path: Path, rows: tuple[int, int] | None = None
 ) -> None:
     """`sheet` (its rows `start:stop` with `rows`) as a CSV file (UTF-8 with BOM) at
-    `path`: the bytes `output.write_csv` would write."""
+    `path`: the text `write_csv` writes, with a BOM."""
     write_csv_parts(sheet, lang, [(path, (0, len(sheet.frame)) if rows is None else rows)])
+
+
+def _header(sheet: Sheet, lang: str) -> str:
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
+    return header.getvalue()
+
+
+def _categories(sheet: Sheet) -> dict[str, pa.Array]:
+    """A categorical column's categories formatted once, not once per chunk of rows (a
+    million buyers' nicks took 0.15 s a chunk)."""
+    out = {}
+    for column in sheet.columns:
+        dtype = sheet.frame[column.key].dtype if column.key in sheet.frame else None
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[column.key] = _category_cells(dtype, column.type)
+    return out
+
+
+def _lines(sheet: Sheet, categories: dict[str, pa.Array], start: int, stop: int) -> memoryview:
+    """Rows `start:stop` as CSV lines, joined."""
+    part = sheet.frame.iloc[start:stop]
+    cells = [
+        csv_cells(_column(part, column), column.type, categories.get(column.key))
+        for column in sheet.columns
+    ]
+    if len(cells) == 1:
+        # csv writes a row of one empty cell as "" (an empty line is no row).
+        cells[0] = pc.if_else(pc.equal(cells[0], ""), '""', cells[0])
+    # The line feed goes on the last cell (short), not on the joined row (long).
+    cells[-1] = pc.binary_join_element_wise(cells[-1], "\n", "")
+    joined = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+    return _joined_bytes(joined)
+
+
+def write_csv(sheet: Sheet, lang: str, stream: IO[str]) -> None:
+    """`sheet` as CSV text (`--format csv` of a command; no BOM: the caller adds one to a
+    file)."""
+    if not sheet.columns:
+        stream.write("\n")
+        return
+    stream.write(_header(sheet, lang))
+    categories = _categories(sheet)
+    for start in range(0, len(sheet.frame), CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, len(sheet.frame))
+        stream.write(bytes(_lines(sheet, categories, start, stop)).decode("utf-8"))
 
 
 def write_csv_parts(sheet: Sheet, lang: str, files: Sequence[tuple[Path, tuple[int, int]]]) -> None:
     """`sheet` as CSV files (UTF-8 with BOM), each with the header and its rows
-    `start:stop` (`csv_files`), as `output.write_csv` would write them, a chunk of rows at
-    a time (the memory of the text stays bounded)."""
-    frame = sheet.frame
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow([label(c.key, lang) for c in sheet.columns])
-    # A categorical column's categories are formatted once, not once per chunk of rows
-    # (a million buyers' nicks took 0.15 s a chunk).
-    categories = {}
-    for column in sheet.columns:
-        dtype = frame[column.key].dtype if column.key in frame else None
-        if isinstance(dtype, pd.CategoricalDtype):
-            categories[column.key] = _category_cells(dtype, column.type)
-
-    def lines(chunk: tuple[int, int, int]) -> tuple[int, pa.Array]:
-        file_no, start, stop = chunk
-        part = frame.iloc[start:stop]
-        cells = [
-            csv_cells(_column(part, column), column.type, categories.get(column.key))
-            for column in sheet.columns
-        ]
-        if len(cells) == 1:
-            # csv writes a row of one empty cell as "" (an empty line is no row).
-            cells[0] = pc.if_else(pc.equal(cells[0], ""), '""', cells[0])
-        # The line feed goes on the last cell (short), not on the joined row (long).
-        cells[-1] = pc.binary_join_element_wise(cells[-1], "\n", "")
-        return file_no, pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
-
-    chunks = [
-        (file_no, start, min(start + CHUNK_ROWS, stop))
-        for file_no, (_, (first, stop)) in enumerate(files)
-        for start in range(first, stop, CHUNK_ROWS)
-    ]
-    head = header.getvalue().encode("utf-8-sig")
+    `start:stop` (`csv_files`), a chunk of rows at a time (the memory of the text stays
+    bounded)."""
+    head = _header(sheet, lang).encode("utf-8-sig")
+    categories = _categories(sheet)
     with ExitStack() as stack:
-        handles = []
-        for path, _ in files:  # every file gets its header, a file of no rows too
-            handles.append(stack.enter_context(path.open("wb")))
-            handles[-1].write(head)
-        for file_no, text in map(lines, chunks):
-            handles[file_no].write(_joined_bytes(text))
+        for path, (first, stop) in files:  # every file gets its header, a file of no rows too
+            handle = stack.enter_context(path.open("wb"))
+            handle.write(head)
+            for start in range(first, stop, CHUNK_ROWS):
+                handle.write(_lines(sheet, categories, start, min(start + CHUNK_ROWS, stop)))
 
 
 def _joined_bytes(lines: pa.Array | pa.ChunkedArray) -> memoryview:

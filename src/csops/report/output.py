@@ -1,55 +1,45 @@
 """Write reports: Rich table to the terminal, JSON, CSV or xlsx to stdout or a file.
 
-Files are written to a temporary name in the target folder and renamed into place, so a
-killed run never leaves a half-written report and an older report stays intact. Text
-from input files is written inert: CSV cells starting with = + - @ tab or CR get a
-leading `'` (OWASP CSV injection), and XlsxWriter never turns strings into formulas.
+Files are written atomically (`report.files`). Text from input files is written inert
+(`report.cells.inert`): CSV cells starting with = + - @ tab or CR get a leading `'` (OWASP
+CSV injection), and XlsxWriter never turns strings into formulas. CSV has one writer,
+`report.detail`.
 """
 
 from __future__ import annotations
 
-import csv
-import glob
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from csops.errors import UsageError
+from csops.report.cells import (  # noqa: F401 (the writers' names, re-exported)
+    DANGEROUS_PREFIXES,
+    Column,
+    ColumnType,
+    Sheet,
+    _plain,
+    cell_text,
+    inert,
+)
+from csops.report.detail import write_csv
+from csops.report.files import (  # noqa: F401 (re-exported)
+    _remove_stale_parts,
+    atomic_path,
+    write_text_atomic,
+)
 from csops.report.labels import label
 
 Format = Literal["table", "json", "csv", "xlsx"]
-ColumnType = Literal["text", "int", "number", "money", "rate", "datetime", "date", "seconds"]
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass
-class Column:
-    key: str  # canonical name: the frame's column and the label key
-    type: ColumnType = "text"
-
-
-@dataclass
-class Sheet:
-    """One table of a report: a frame, which columns to show and how, optional row styles."""
-
-    key: str  # label key of the sheet / table title
-    frame: pd.DataFrame
-    columns: list[Column]
-    styles: pd.Series | None = None  # per row: a Rich style name (also used for xlsx fills)
 
 
 @dataclass
@@ -57,115 +47,6 @@ class Report:
     document: dict[str, Any]  # the JSON document (keys: English canonical names)
     sheets: list[Sheet]
     notes: list[str] = field(default_factory=list)  # printed under the table
-
-
-# ---------------------------------------------------------------- atomic files
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`; renamed onto it only if the block succeeds.
-
-    The temporary name carries the writer's process id (`.report.xlsx.4242.k3j9.part`):
-    a run killed while writing leaves its part behind, and the next write to the same
-    target removes the parts of processes that are gone. An OSError (disk full, no
-    permission) becomes a UsageError naming the file; the previous file stays as it was.
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_parts(target)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent
-        )
-        os.close(fd)
-    except OSError as exc:
-        raise _cannot_write(target, exc) from None
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        # mkstemp makes 0600 files: give the report the mode a plain file would get, so a
-        # report written by cron as one user can be opened by the manager.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp_path, 0o666 & ~mask)
-        os.replace(tmp_path, target)
-    except OSError as exc:
-        raise _cannot_write(target, exc) from None
-    finally:
-        tmp_path.unlink(missing_ok=True)
-
-
-def _cannot_write(target: Path, exc: OSError) -> UsageError:
-    return UsageError(
-        f"cannot write {target} ({exc.strerror or exc}); any earlier file there is unchanged"
-    )
-
-
-def _remove_stale_parts(target: Path) -> None:
-    """Delete `.NAME.PID.*.part` files beside `target` left by processes that are gone (and
-    the scratch folders earlier versions of csops made there)."""
-    prefix = f".{target.name}."
-    for part in target.parent.glob(f"{glob.escape(prefix)}*.part"):
-        pid = part.name[len(prefix) :].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
-            if part.is_dir():
-                shutil.rmtree(part, ignore_errors=True)
-            else:
-                part.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
-def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding=encoding)
-
-
-# ---------------------------------------------------------------- cell values
-
-
-def inert(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (not isinstance(value, str | bytes) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.generic):
-        # numpy int64/float64/bool_ are not int/float/bool: without this the xlsx writer
-        # stores them as text.
-        return value.item()
-    return value
-
-
-def cell_text(value: Any, type_: ColumnType) -> str:
-    value = _plain(value)
-    if value is None:
-        return ""
-    if type_ == "money" and isinstance(value, Decimal | int | float):
-        return f"{Decimal(value):.2f}" if not isinstance(value, Decimal) else f"{value:.2f}"
-    if type_ == "rate" and isinstance(value, int | float | Decimal):
-        return f"{float(value) * 100:.1f}%"
-    if type_ == "number" and isinstance(value, float):
-        return f"{value:g}"
-    if type_ == "seconds" and isinstance(value, int | float):
-        return f"{value:.1f}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S" if type_ == "datetime" else "%Y-%m-%d")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 # ---------------------------------------------------------------- renderers
@@ -203,26 +84,6 @@ def _json_default(value: Any) -> Any:
 
 def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-
-
-def write_csv(sheet: Sheet, lang: str, stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([label(c.key, lang) for c in sheet.columns])
-    frame = sheet.frame
-    for values in zip(
-        *(frame[c.key] if c.key in frame else [None] * len(frame) for c in sheet.columns),
-        strict=True,
-    ):
-        writer.writerow([_csv_cell(v, c.type) for v, c in zip(values, sheet.columns, strict=True)])
-
-
-def _csv_cell(value: Any, type_: ColumnType) -> str:
-    """Text is made inert; a number csops computed (−2, −0.5) stays a number."""
-    text = cell_text(value, type_)
-    plain = _plain(value)
-    if isinstance(plain, int | float | Decimal) and not isinstance(plain, bool):
-        return text
-    return inert(text)
 
 
 _FILLS = {"red": "#F8CBAD", "yellow": "#FFF2CC", "bold red": "#F4B084", "green": "#E2EFDA"}

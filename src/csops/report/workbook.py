@@ -8,9 +8,9 @@ column and `Chart`s. The first sheet (the summary, made from all the others) and
 sheet after it are reserved when the writer opens and filled when it closes; every chart
 is drawn on the Charts sheet, with its data taken from the sheet that declares it, so
 adding a sheet with a chart to the workbook is one more `BookSheet`. Every cell goes
-through XlsxWriter's public `write_*` methods (about 8 µs a cell): what keeps a workbook
-quick is that it holds what a person reads, and detail beyond `detail_limit` rows goes to
-CSV.
+through XlsxWriter's public `write_*` methods (about 20 µs a cell, its XML included):
+what keeps a workbook quick is that it holds what a person reads, and detail beyond
+`detail_limit` rows goes to CSV.
 
 A row-level detail sheet (one with a `csv_name`) longer than `detail_limit` rows is not
 put in the workbook: the caller writes its rows to a CSV file beside it

@@ -1,0 +1,81 @@
+"""The cells of a report: sheets and columns, a value's text, and the one guard for input
+text (`inert`: a cell a spreadsheet would run as a formula gets a leading `'`, the OWASP
+CSV-injection rule). Every writer — the CSV writer (`report.detail`), the workbooks
+(`report.workbook`, `report.output.write_xlsx`) and the tables — takes its cells from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+ColumnType = Literal["text", "int", "number", "money", "rate", "datetime", "date", "seconds"]
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Column:
+    key: str  # canonical name: the frame's column and the label key
+    type: ColumnType = "text"
+
+
+@dataclass
+class Sheet:
+    """One table of a report: a frame, which columns to show and how, optional row styles."""
+
+    key: str  # label key of the sheet / table title
+    frame: pd.DataFrame
+    columns: list[Column]
+    styles: pd.Series | None = None  # per row: a Rich style name (also used for xlsx fills)
+
+
+# ---------------------------------------------------------------- cell values
+
+
+def inert(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, str | bytes) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        # numpy int64/float64/bool_ are not int/float/bool: without this the xlsx writer
+        # stores them as text.
+        return value.item()
+    return value
+
+
+def cell_text(value: Any, type_: ColumnType) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if type_ == "money" and isinstance(value, Decimal | int | float):
+        return f"{Decimal(value):.2f}" if not isinstance(value, Decimal) else f"{value:.2f}"
+    if type_ == "rate" and isinstance(value, int | float | Decimal):
+        return f"{float(value) * 100:.1f}%"
+    if type_ == "number" and isinstance(value, float):
+        return f"{value:g}"
+    if type_ == "seconds" and isinstance(value, int | float):
+        return f"{value:.1f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if type_ == "datetime" else "%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_cell(value: Any, type_: ColumnType) -> str:
+    """A CSV cell: text is made inert; a number csops computed (−2, −0.5) stays a number."""
+    text = cell_text(value, type_)
+    plain = _plain(value)
+    if isinstance(plain, int | float | Decimal) and not isinstance(plain, bool):
+        return text
+    return inert(text)
