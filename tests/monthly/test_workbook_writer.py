@@ -60,7 +60,7 @@ def test_the_reserved_charts_sheet_is_hidden_when_nothing_has_a_chart(tmp_path: 
     assert book.active.title == "Monthly summary"
 
 
-# ------------------------------------------------------------ the rows' XML, written directly
+# ------------------------------------------------------------ every kind of cell
 
 _TEXTS = [
     "王小明", "a & b < c > d", "  leading", "trailing ", "_x0041_ literal", "bell\x07here",
@@ -146,3 +146,26 @@ def _tab_name_of(sheet: BookSheet) -> str:
     from csops.report.labels import label
 
     return label(sheet.tab or sheet.sheet.key, "zh")
+
+
+def test_special_text_long_text_and_control_characters_come_out_right(tmp_path: Path) -> None:
+    """XML specials and leading spaces read back as written; a long text wraps and makes
+    its row taller; a control character is kept as Excel's escape, not dropped and not a
+    broken file."""
+    import zipfile
+
+    texts = ["a & b < c > d", "  leading", "word " * 30, "bell\x07here", '=HYPERLINK("x")']
+    frame = pd.DataFrame({"name": texts})
+    sheet = BookSheet(Sheet("title.scores", frame, [Column("name")]))
+    parts = _book_parts(tmp_path / "book.xlsx", [sheet])
+    xml = parts["xl/sharedStrings.xml"].decode()
+    assert "bell_x0007_here" in xml
+    ws = openpyxl.load_workbook(tmp_path / "book.xlsx")[_tab_name_of(sheet)]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "姓名")
+    values = [ws.cell(header + 1 + i, 1).value for i in range(len(texts))]
+    assert values[:3] == texts[:3] and values[4] == texts[4]  # a formula-like text stays text
+    assert ws.cell(header + 5, 1).data_type == "s"
+    tall = ws.row_dimensions[header + 3].height
+    assert tall is not None and tall > 15  # the long text's row
+    assert ws.row_dimensions[header + 1].height is None  # a short one keeps the default
+    assert zipfile.ZipFile(tmp_path / "book.xlsx").testzip() is None
