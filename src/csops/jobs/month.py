@@ -31,7 +31,8 @@ from csops.domain.kpi import KpiResult, MonthFigures, check_levels, months_of, p
 from csops.domain.period import Month, Quarter
 from csops.domain.privacy import mask_buyers
 from csops.domain.roster import Roster
-from csops.domain.scoring import ScoreResult, chat_events, score_frames
+from csops.domain.score_events import chat_events
+from csops.domain.scoring import ScoreResult, score_frames
 from csops.domain.shipments import ShippingList, UnpaidList, unpaid_orders, unshipped_orders
 from csops.errors import InputError, files_lacking
 from csops.ingest.discover import Inputs

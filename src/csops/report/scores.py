@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csops.domain.scoring import TALLY_COLUMNS, ScoreResult, charges_yuan
+from csops.domain.score_base import TALLY_COLUMNS
+from csops.domain.scoring import ScoreResult, charges_yuan
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet
 
