@@ -64,3 +64,29 @@ def kpi_of(inputs: Inputs, rules: RuleSet, period: Month | Quarter, **options: A
     result = figures_of(inputs, period, {"kpi"}, **options).kpi
     assert result is not None
     return result
+
+
+def header_row(ws: Any) -> int:
+    """The 1-based row of a csops sheet's header: the row above the frozen pane (a title
+    and the notes come first)."""
+    pane = ws.freeze_panes or "A2"
+    return int("".join(ch for ch in pane if ch.isdigit())) - 1
+
+
+def table_rows(ws: Any) -> list[list[Any]]:
+    """A csops sheet's header and data rows (openpyxl values), without title and notes."""
+    return [list(r) for r in ws.iter_rows(min_row=header_row(ws), values_only=True)]
+
+
+def report_sheets(path: Path, **read: Any) -> dict[str, pd.DataFrame]:
+    """Each visible sheet of a workbook csops wrote, read from its header row."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return {
+        ws.title: pd.read_excel(
+            path, sheet_name=ws.title, engine="calamine", header=header_row(ws) - 1, **read
+        )
+        for ws in book.worksheets
+        if ws.sheet_state == "visible"
+    }

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from csops.cli.app import app
 
-from ..conftest import REPO
+from ..conftest import REPO, table_rows
 
 runner = CliRunner()
 
@@ -212,8 +212,9 @@ def test_csv_and_xlsx(tmp_path: Path) -> None:
     assert code == 0
     sheet = openpyxl.load_workbook(target).active
     assert sheet is not None
-    assert sheet["A1"].value == "工号" and sheet["C1"].value == "会话数"
-    assert sheet["B5"].value == "全店合计"
+    rows = table_rows(sheet)
+    assert rows[0][0] == "工号" and rows[0][2] == "会话数"
+    assert rows[4][1] == "全店合计"
 
 
 def test_sample_month_smoke(tmp_path: Path) -> None:

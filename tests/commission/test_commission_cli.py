@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from csops.cli.app import app
 from csops.jobs import month as jobs_month
 
-from ..conftest import REPO, score_of
+from ..conftest import REPO, score_of, table_rows
 
 runner = CliRunner()
 
@@ -224,7 +224,7 @@ def test_xlsx_has_order_level_sheet(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["提成", "订单归属", "备注冲突", "未知工号", "嘉奖"]
-    rows = [[c.value for c in r] for r in book["订单归属"].iter_rows()]
+    rows = table_rows(book["订单归属"])
     assert rows[0][:8] == [
         "订单编号",
         "付款时间",
@@ -242,7 +242,7 @@ def test_xlsx_has_order_level_sheet(tmp_path: Path) -> None:
     }
     assert by_id["4012345678901234569"][4:8] == [1180, "1002 阿杰", "备注工号", "1002/已核对"]
     assert by_id["4012345678901234571"][5:7] == [None, "备注冲突"]
-    summary = [[c.value for c in r] for r in book["提成"].iter_rows()]
+    summary = table_rows(book["提成"])
     assert summary[1][:3] == ["1001", "张伟", 1] and summary[1][-1] == 600
 
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from csops.cli.app import app
 from csops.jobs.ledger import Ledger
 
-from ..conftest import REPO
+from ..conftest import REPO, table_rows
 from .yeardata import staff_rows
 
 runner = CliRunner()
@@ -130,7 +130,7 @@ def test_csv_and_xlsx(ledger: Path, tmp_path: Path) -> None:
     result = grade("--ledger", str(ledger), "--format", "xlsx", "--out", str(target))
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(target)["年终等级"]
-    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    values = table_rows(sheet)
     assert values[1][:3] == ["1001", "周建国", 12]
     assert values[1][-3:-1] == ["A 优秀", 3000]
 

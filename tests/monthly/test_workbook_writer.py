@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 
 from csops.report.output import Column, Sheet
-from csops.report.workbook import BookSheet, Chart, WorkbookWriter
+from csops.report.workbook import BookSheet, Chart, WorkbookWriter, write_report
 
 
 def _sheet(key: str, rows: int, charts: list[Chart] | None = None) -> BookSheet:
@@ -169,3 +169,31 @@ def test_special_text_long_text_and_control_characters_come_out_right(tmp_path: 
     assert tall is not None and tall > 15  # the long text's row
     assert ws.row_dimensions[header + 1].height is None  # a short one keeps the default
     assert zipfile.ZipFile(tmp_path / "book.xlsx").testzip() is None
+
+
+def test_a_command_report_is_written_by_the_same_writer_with_its_notes(tmp_path: Path) -> None:
+    """`--format xlsx`: the sheets laid out as the month-end workbook's, the report's notes
+    under the first title (they were dropped before), no Charts sheet, formula-like text
+    with Excel's quote prefix, built in memory and written once."""
+    path = tmp_path / "report.xlsx"
+    first = Sheet(
+        "title.scores",
+        pd.DataFrame({"name": ["=1+2", "小美"], "v": [1, 2]}),
+        [Column("name"), Column("v", "int")],
+    )
+    second = _sheet("title.summary", 2).sheet
+    notes = ["1 incident row names a 工号 not on the roster"]
+    write_report(
+        [first, second], notes, "en", path, title="2026-10", created=datetime(2026, 10, 31)
+    )
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Monthly scores", "Monthly summary"]
+    ws = book["Monthly scores"]
+    assert ws["A1"].value == "Monthly scores · 2026-10"
+    assert ws["A2"].value == notes[0]
+    assert ws.freeze_panes == "A5"  # title, note, a blank row, the header
+    header, *rows = [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+    assert header[0] == "Name"
+    assert rows == [["=1+2", 1], ["小美", 2]]
+    assert ws["A5"].quotePrefix and not ws["A6"].quotePrefix
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]

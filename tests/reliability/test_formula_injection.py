@@ -163,8 +163,7 @@ def test_xlsx_cells_from_inputs_are_text_never_formulas(
             continue
         seen.add(payload_of(cell.value) or "")
         assert cell.data_type == "s", (cell.coordinate, cell.value)
-        if name != "monthly.xlsx":  # csops monthly writes its workbook itself (issue 9)
-            assert cell.quotePrefix, (cell.coordinate, cell.value)
+        assert cell.quotePrefix, (cell.coordinate, cell.value)  # one writer: the same guard
     assert expected <= seen, name
 
 

@@ -13,13 +13,12 @@ import json
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from csops.cli.app import app
 
-from ..conftest import REPO
+from ..conftest import REPO, report_sheets
 
 DATA = Path(__file__).parent / "data" / "month"
 runner = CliRunner()
@@ -100,7 +99,7 @@ def test_xlsx_has_scores_and_evidence_sheets(tmp_path: Path) -> None:
     target = tmp_path / "scores.xlsx"
     result = run("--format", "xlsx", "--out", str(target), "--lang", "en")
     assert result.exit_code == 0, result.output
-    sheets = pd.read_excel(target, sheet_name=None, engine="calamine", dtype={"Staff ID": str})
+    sheets = report_sheets(target, dtype={"Staff ID": str})
     assert list(sheets) == ["Monthly scores", "Score evidence"]
     scores = sheets["Monthly scores"]
     assert scores["Score"].tolist() == [6.5, 5.0, 9.5]

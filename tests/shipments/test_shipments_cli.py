@@ -14,6 +14,8 @@ from typer.testing import CliRunner, Result
 
 from csops.cli.app import app
 
+from ..conftest import table_rows
+
 runner = CliRunner()
 AS_OF = "2026-10-31 20:00"
 
@@ -243,7 +245,7 @@ def test_csv_and_xlsx(data: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["Unshipped orders", "Unshipped by staff"]
-    by_staff = [list(r) for r in book["Unshipped by staff"].iter_rows(values_only=True)]
+    by_staff = table_rows(book["Unshipped by staff"])
     assert by_staff == [
         ["Staff", "warning", "overdue", "late", "Total"],
         ["1003 小美", 0, 1, 1, 2],

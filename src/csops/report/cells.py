@@ -15,6 +15,17 @@ import pandas as pd
 
 ColumnType = Literal["text", "int", "number", "money", "rate", "datetime", "date", "seconds"]
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MONEY = "#,##0.00"
+# Each column type's Excel number format (the workbook, its charts' data labels).
+NUMBER_FORMATS: dict[ColumnType, str] = {
+    "money": MONEY,
+    "rate": "0.0%",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
+    "date": "yyyy-mm-dd",
+    "seconds": "0.0",
+    "int": "0",
+    "number": "General",
+}
 
 
 @dataclass

@@ -54,9 +54,9 @@ class Report:
 
 def render_table(report: Report, lang: str, console: Console) -> None:
     # The period the figures are of, in the title: a month taken by default is never silent.
-    period = report.document.get("month") or report.document.get("period")
+    period = _period_of(report.document)
     for sheet in report.sheets[:1]:
-        title = label(sheet.key, lang) + (f" · {period}" if isinstance(period, str) else "")
+        title = label(sheet.key, lang) + (f" · {period}" if period else "")
         table = Table(title=title, header_style="bold", title_style="bold")
         for col in sheet.columns:
             numeric = col.type not in ("text", "datetime", "date")
@@ -86,103 +86,31 @@ def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
-_FILLS = {"red": "#F8CBAD", "yellow": "#FFF2CC", "bold red": "#F4B084", "green": "#E2EFDA"}
+def _period_of(document: dict[str, Any]) -> str:
+    period = document.get("month") or document.get("period")
+    return period if isinstance(period, str) else ""
 
 
 def write_xlsx(report: Report, lang: str, target: Path) -> None:
-    import xlsxwriter
+    """The report as a workbook, by the one workbook writer (`report.workbook`); its
+    notes under the first sheet's title; dated the end of its period (the same data gives
+    the same bytes)."""
+    from csops.report.workbook import write_report
 
-    # Built in memory, written in one go at the end: a run killed while the workbook is
-    # built (the slow part) leaves no file at all; XlsxWriter makes no temporary files.
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "remove_timezone": True,
-            "in_memory": True,
-        },
-    )
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    formats = {
-        "money": workbook.add_format({"num_format": "#,##0.00"}),
-        "rate": workbook.add_format({"num_format": "0.0%"}),
-        "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-        "number": workbook.add_format({"num_format": "0.##"}),
-        "seconds": workbook.add_format({"num_format": "0.0"}),
-    }
-    used: set[str] = set()
-    for sheet in report.sheets:
-        name = label(sheet.key, lang)[:31]
-        while name in used:
-            name = name[:28] + f"~{len(used)}"
-        used.add(name)
-        ws = workbook.add_worksheet(name)
-        _write_sheet(workbook, ws, sheet, lang, header, formats)
-    workbook.close()
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(buffer.getvalue())
-
-
-def _write_sheet(
-    workbook: Any, ws: Any, sheet: Sheet, lang: str, header: Any, formats: dict[str, Any]
-) -> None:
-    fills = {s: workbook.add_format({"bg_color": c}) for s, c in _FILLS.items()}
-    quoted: dict[int, Any] = {}  # id(format) → the same format with Excel's quote prefix
-    widths = []
-    for j, col in enumerate(sheet.columns):
-        title = label(col.key, lang)
-        ws.write_string(0, j, title, header)
-        widths.append(max(8, len(title.encode("gbk", "replace")) + 2))
-    frame = sheet.frame
-    n = len(frame)
-    # Whole columns as Python lists once: a pandas lookup per cell costs 10× the writing.
-    cells = [frame[c.key].tolist() if c.key in frame else [None] * n for c in sheet.columns]
-    row_styles = [None] * n if sheet.styles is None else sheet.styles.tolist()
-    for i in range(n):
-        style = row_styles[i]
-        for j, col in enumerate(sheet.columns):
-            value = _plain(cells[j][i])
-            fmt = formats.get(col.type)
-            if style in fills and j == 0:
-                fmt = fills[style]
-            if value is None:
-                ws.write_blank(i + 1, j, None, fmt)
-            elif isinstance(value, str):
-                if value.startswith(DANGEROUS_PREFIXES):
-                    # Text, and it stays text when someone edits the cell (F2, Enter).
-                    fmt = quoted.get(id(fmt)) or quoted.setdefault(
-                        id(fmt), _quote_prefixed(workbook, fmt)
-                    )
-                ws.write_string(i + 1, j, value, fmt)
-                widths[j] = max(widths[j], min(60, len(value.encode("gbk", "replace")) + 2))
-            elif isinstance(value, bool):
-                ws.write_boolean(i + 1, j, value, fmt)
-            elif isinstance(value, Decimal | int | float):
-                ws.write_number(i + 1, j, float(value), fmt)
-            elif isinstance(value, datetime | date):
-                ws.write_datetime(i + 1, j, value, fmt)
-            else:
-                ws.write_string(i + 1, j, str(value), fmt)
-    for j, width in enumerate(widths):
-        ws.set_column(j, j, min(width, 60))
-    ws.freeze_panes(1, 0)
-    if len(frame):
-        ws.autofilter(0, 0, len(frame), len(sheet.columns) - 1)
-
-
-def _quote_prefixed(workbook: Any, fmt: Any) -> Any:
-    """A new format like `fmt` (or plain) with the quote prefix (Excel's leading `'`)."""
-    quoted = workbook.add_format({"quote_prefix": True})
-    if fmt is not None:
-        for name in ("num_format", "bg_color"):
-            value = getattr(fmt, name, None)
-            if value:
-                getattr(quoted, f"set_{name}")(value)
-    return quoted
+    period = _period_of(report.document)
+    as_of = report.document.get("as_of")
+    created = datetime.now()
+    try:
+        moment = pd.Period(period).end_time if period else pd.Timestamp(str(as_of))
+        if not pd.isna(moment):
+            created = moment.to_pydatetime()
+    except (ValueError, TypeError):
+        pass
+    title = period or (f"{as_of}" if as_of else "")
+    write_report(
+        report.sheets, report.notes, lang, target, title=title,
+        created=created.replace(microsecond=0),
+    )  # fmt: skip
 
 
 def emit(

@@ -27,31 +27,32 @@ bytes.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from csops.report.cells import (
+    DANGEROUS_PREFIXES,
+    NUMBER_FORMATS,
+    Column,
+    ColumnType,
+    Sheet,
+    _plain,
+    cell_text,
+)
+from csops.report.charts import Chart, write_charts
 from csops.report.detail import CsvPart
+from csops.report.files import atomic_path
 from csops.report.labels import label
-from csops.report.output import Column, ColumnType, Sheet, _plain, cell_text
 
-MONEY = "#,##0.00"
-NUMBER_FORMATS: dict[ColumnType, str] = {
-    "money": MONEY,
-    "rate": "0.0%",
-    "datetime": "yyyy-mm-dd hh:mm:ss",
-    "date": "yyyy-mm-dd",
-    "seconds": "0.0",
-    "int": "0",
-    "number": "General",
-}
 # Row styles of report sheets (Rich style names) → fill colour and font.
 FILLS = {
     "yellow": "#FFF2CC",
@@ -59,33 +60,12 @@ FILLS = {
     "bold red": "#F4B084",
     "green": "#E2EFDA",
 }
-LEVEL_COLOURS = {
-    "ok": "#70AD47",
-    "warning": "#FFC000",
-    "punishment": "#E0533D",
-    "serious": "#C00000",
-}
 HEADER_FILL = "#DDEBF7"
 BORDER = "#BFBFBF"
 TITLE: dict[str, Any] = {"bold": True, "size": 14, "border": 0, "valign": "vcenter"}
 MAX_WIDTH = 48  # characters; longer text wraps in the cell
-ROW_PX = 20  # XlsxWriter's default row height, for placing charts
-PAGE_ROWS = 30  # rows of ROW_PX that fit on a landscape A4 page (margins 0.4")
 EXCEL_ROWS = 1_048_576
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass
-class Chart:
-    """A horizontal bar chart of some columns of a sheet, one bar per row (staff member)."""
-
-    title: str  # label key
-    category: str  # column key whose values name the bars
-    values: list[str]  # column keys, one series each
-    rows: int | None = None  # chart the first `rows` data rows (None: all)
-    colour_by: str | None = None  # a frame column of level ids: each bar in its level colour
-    palette: dict[str, str] = field(default_factory=lambda: dict(LEVEL_COLOURS))
-    axis_title: str | None = None  # label key of the value axis
 
 
 @dataclass
@@ -179,13 +159,14 @@ class WorkbookWriter:
 
     def __init__(
         self,
-        target: Path,
+        target: Path | BinaryIO,
         lang: str,
         *,
         title: str,
         created: datetime,
         detail_limit: int,
         first_tab: str,
+        charts: bool = True,
     ) -> None:
         import xlsxwriter
 
@@ -199,15 +180,19 @@ class WorkbookWriter:
             "remove_timezone": True,
             "in_memory": True,  # no temporary files left behind by a killed run
         }
-        self.book = xlsxwriter.Workbook(str(target), options)
+        self.book = xlsxwriter.Workbook(
+            target if not isinstance(target, Path) else str(target), options
+        )
         self.book.set_properties({"title": title, "author": "csops", "created": created})
         self.formats = _Formats(self.book)
         self.used: set[str] = set()
         self.first_name = _tab_name(first_tab, lang, self.used)
         self.first_ws = self.book.add_worksheet(self.first_name)
         # The charts come right after the first (summary) sheet; drawn by `close`.
-        self.charts_ws = self.book.add_worksheet(
-            _BAD_NAME.sub("_", label("title.charts", lang))[:31]
+        self.charts_ws = (
+            self.book.add_worksheet(_BAD_NAME.sub("_", label("title.charts", lang))[:31])
+            if charts
+            else None
         )
         self.placed: list[tuple[Chart, str, BookSheet, int]] = []  # chart, tab, sheet, header row
 
@@ -231,9 +216,12 @@ class WorkbookWriter:
         """Write the first sheet (its charts before the others') and the charts; save."""
         first_charts = self._write(self.first_ws, self.first_name, first)
         self.placed[:0] = first_charts
-        if self.placed:
-            _write_charts(
-                self.book, self.charts_ws, self.placed, self.lang, self.formats, self.title
+        if self.charts_ws is None:
+            pass
+        elif self.placed:
+            title_format = self.formats.get(**TITLE)
+            write_charts(
+                self.book, self.charts_ws, self.placed, self.lang, title_format, self.title
             )
         else:
             self.charts_ws.hide()  # reserved, but no sheet had a chart
@@ -248,7 +236,8 @@ def _write_sheet(
     columns = sheet.columns
     frame = sheet.frame
     widths = [_column_width(book_sheet, c, lang) for c in columns]
-    ws.write_string(0, 0, f"{label(sheet.key, lang)} · {title}", formats.get(**TITLE))
+    heading = label(sheet.key, lang) + (f" · {title}" if title else "")
+    ws.write_string(0, 0, heading, formats.get(**TITLE))
     notes = list(book_sheet.notes)
     if book_sheet.moved_to is not None:
         notes.insert(0, _moved_note(book_sheet, book_sheet.moved_to, lang, limit))
@@ -370,11 +359,17 @@ def _data_width(values: pd.Series, type_: ColumnType) -> int:
     return max(display_width(t) for t in texts.drop_duplicates().head(500)) + 1
 
 
+@dataclass
+class _ColumnPlan:
+    values: pd.Series | None  # None: the column is not in the frame
+    by_style: dict[str | None, Any]  # the cell format per row style
+    quoted: dict[str | None, Any]  # the same with Excel's quote prefix (formula-like text)
+    wrap_at: float | None  # the width its text wraps at
+
+
 def _column_plan(
     book_sheet: BookSheet, formats: _Formats, widths: list[int], styles: list[str | None]
-) -> list[tuple[pd.Series | None, dict[str | None, Any], float | None]]:
-    """Per column: its values (None: not in the frame), its format per row style, the
-    width its text wraps at."""
+) -> list[_ColumnPlan]:
     sheet = book_sheet.sheet
     frame = sheet.frame
     plan = []
@@ -383,7 +378,8 @@ def _column_plan(
         num_format = book_sheet.formats.get(col.key) or NUMBER_FORMATS.get(col.type)
         wrap = col.type == "text" and widths[j] >= MAX_WIDTH
         by_style = {s: formats.get(num_format, s or None, wrap) for s in styles}
-        plan.append((values, by_style, widths[j] + 0.5 if wrap else None))
+        quoted = {s: formats.get(num_format, s or None, wrap, quote_prefix=True) for s in styles}
+        plan.append(_ColumnPlan(values, by_style, quoted, widths[j] + 0.5 if wrap else None))
     return plan
 
 
@@ -455,20 +451,23 @@ def _write_rows(
     n = len(frame)
     styles = [None] * n if book_sheet.sheet.styles is None else list(book_sheet.sheet.styles)
     plan = _column_plan(book_sheet, formats, widths, list(dict.fromkeys(styles)))
-    listed = [_column_cells(values, n) for values, _, _ in plan]
+    listed = [_column_cells(column.values, n) for column in plan]
     for i in range(n):
         row = first + i
         style = styles[i]
         lines = 1  # text lines of the row (long text wraps; the row is made taller)
-        for j, (_, by_style, wrap_at) in enumerate(plan):
+        for j, column in enumerate(plan):
             kind, value = listed[j][i]
-            fmt = by_style[style]
+            fmt = column.by_style[style]
             if kind == "blank":
                 ws.write_blank(row, j, None, fmt)
             elif kind == "string":
+                if value.startswith(DANGEROUS_PREFIXES):
+                    # Text, and it stays text when someone edits the cell (F2, Enter).
+                    fmt = column.quoted[style]
                 ws.write_string(row, j, value, fmt)
-                if wrap_at:
-                    lines = max(lines, math.ceil(display_width(value) / wrap_at))
+                if column.wrap_at:
+                    lines = max(lines, math.ceil(display_width(value) / column.wrap_at))
             elif kind == "bool":
                 ws.write_boolean(row, j, value, fmt)
             elif kind == "number":
@@ -479,97 +478,31 @@ def _write_rows(
             ws.set_row(row, _row_height(lines))
 
 
-def _write_charts(
-    book: Any,
-    ws: Any,
-    placed: list[tuple[Chart, str, BookSheet, int]],
+def write_report(
+    sheets: list[Sheet],
+    notes: list[str],
     lang: str,
-    formats: _Formats,
+    target: Path,
+    *,
     title: str,
+    created: datetime,
 ) -> None:
-    """Every chart, one under the other, each on a printed page of its own; a chart of
-    more rows (staff) than a page holds is drawn as several, a page each."""
-    ws.write_string(0, 0, f"{label('title.charts', lang)} · {title}", formats.get(**TITLE))
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.4)
-    ws.hide_gridlines(2)
-    row = 2
-    page_end = PAGE_ROWS
-    breaks = []
-    for chart_spec, sheet_name, book_sheet, header_row in placed:
-        n = len(book_sheet.sheet.frame)
-        n = n if chart_spec.rows is None else min(chart_spec.rows, n)
-        series = len(chart_spec.values)
-        per_bar = 20 if series == 1 else 13 * series  # pixels a row (staff member) takes
-        per_chart = max(5, (PAGE_ROWS * ROW_PX - 140) // per_bar)
-        for start in range(0, n, per_chart):
-            stop = min(start + per_chart, n)
-            chart = _bar_chart(
-                book, chart_spec, sheet_name, book_sheet, header_row, lang, start, stop
-            )
-            if n > per_chart:
-                name = f"{label(chart_spec.title, lang)} ({start + 1}–{stop})"
-                chart.set_title({"name": name, "name_font": {"size": 12}})
-            height = max(240, 110 + (stop - start) * per_bar)
-            chart.set_size({"width": 760, "height": height})
-            rows = math.ceil(height / ROW_PX) + 1
-            if row + rows > page_end and row > 2:
-                # Start a new printed page rather than cut the chart in two.
-                breaks.append(row)
-                page_end = row + PAGE_ROWS
-            ws.insert_chart(row, 0, chart, {"x_offset": 10, "y_offset": 5})
-            row += rows
-    if breaks:
-        ws.set_h_pagebreaks(breaks)
-
-
-def _bar_chart(
-    book: Any,
-    spec: Chart,
-    sheet_name: str,
-    book_sheet: BookSheet,
-    header_row: int,
-    lang: str,
-    start: int,
-    stop: int,
-) -> Any:
-    """Rows start..stop (data rows, 0-based) of the sheet as horizontal bars."""
-    keys = [c.key for c in book_sheet.sheet.columns]
-    chart = book.add_chart({"type": "bar"})
-    first, last = header_row + 1 + start, header_row + stop
-    category_col = keys.index(spec.category)
-    for key in spec.values:
-        col = keys.index(key)
-        series: dict[str, Any] = {
-            "name": label(key, lang),
-            "categories": [sheet_name, first, category_col, last, category_col],
-            "values": [sheet_name, first, col, last, col],
-            "data_labels": {"value": True, "num_format": _chart_format(book_sheet, key)},
-            "gap": 60,
-        }
-        if spec.colour_by is not None and len(spec.values) == 1:
-            levels = book_sheet.sheet.frame[spec.colour_by].iloc[start:stop]
-            series["points"] = [
-                {"fill": {"color": spec.palette.get(str(lv), "#5B9BD5")}} for lv in levels
-            ]
-        chart.add_series(series)
-    chart.set_title({"name": label(spec.title, lang), "name_font": {"size": 12}})
-    # The first row on top, its name left of the plot even beside a negative bar, and
-    # the value axis at the bottom.
-    chart.set_y_axis(
-        {"reverse": True, "label_position": "low", "crossing": "max", "num_font": {"size": 9}}
+    """A command's report as a workbook (`--format xlsx`): a sheet per report sheet, laid
+    out as the month-end workbook's (title, the report's notes under the first sheet's
+    title, frozen header, filter). Built in memory and written in one go at the end: a
+    run killed while the workbook is built leaves no file at all."""
+    buffer = io.BytesIO()
+    writer = WorkbookWriter(
+        buffer,
+        lang,
+        title=title,
+        created=created,
+        detail_limit=EXCEL_ROWS,
+        first_tab=sheets[0].key,
+        charts=False,
     )
-    x_axis: dict[str, Any] = {"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
-    if spec.axis_title:
-        x_axis["name"] = label(spec.axis_title, lang)
-    chart.set_x_axis(x_axis)
-    chart.set_legend({"none": True} if len(spec.values) == 1 else {"position": "bottom"})
-    return chart
-
-
-def _chart_format(book_sheet: BookSheet, key: str) -> str:
-    column = next(c for c in book_sheet.sheet.columns if c.key == key)
-    fmt = book_sheet.formats.get(key) or NUMBER_FORMATS.get(column.type) or "General"
-    return "0.0" if fmt == "General" else fmt
+    for sheet in sheets[1:]:
+        writer.add(BookSheet(sheet))
+    writer.close(BookSheet(sheets[0], notes=list(notes)))
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(buffer.getvalue())
