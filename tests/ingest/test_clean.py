@@ -7,14 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csops.ingest.clean import (
-    clean_date,
-    clean_id,
-    clean_money,
-    clean_order_id,
-    clean_punch,
-    parse_datetime_text,
-)
+from csops.ingest.clean_times import clean_date, clean_punch, parse_datetime_text
+from csops.ingest.clean_values import clean_id, clean_money, clean_order_id
 
 
 def s(*values: str | None) -> pd.Series:

@@ -1,6 +1,6 @@
 """The fast paths of reading and cleaning give exactly what the plain paths give.
 
-Reading a big month quickly takes shortcuts (ingest/clean.py, ingest/read.py): values
+Reading a big month quickly takes shortcuts (ingest/clean_*.py, ingest/read.py): values
 parsed once per distinct text, regexes only on pre-selected cells, UTF-8 validated by
 pyarrow while it parses, columns kept in the chunks pyarrow read them in. Each shortcut
 is checked here against the plain way on the same data.
@@ -16,17 +16,16 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csops.ingest.clean import (
-    WHITESPACE,
+from csops.ingest.clean_base import WHITESPACE
+from csops.ingest.clean_times import _parse_datetime_forms, parse_datetime_text
+from csops.ingest.clean_values import (
     _int,
     _money,
     _number,
-    _parse_datetime_forms,
     clean_int,
     clean_money,
     clean_number,
     clean_text,
-    parse_datetime_text,
 )
 from csops.ingest.discover import Inputs
 from csops.rules import RuleSet

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from csops.cli.app import app
 from csops.errors import InputError, UsageError
-from csops.ingest.clean import clean_money, clean_text
+from csops.ingest.clean_values import clean_money, clean_text
 from csops.ingest.discover import Inputs
 from csops.ingest.redact import redact
 from csops.rules import RuleSet

@@ -1,15 +1,15 @@
 """Find the exports in a folder, classify each by its header, load the kinds a command needs.
 
-`scan()` probes every file (cheap: the first 256 KB or 30 rows); `Inputs.load()` reads
-the kinds asked for, concatenates the parts of a kind (a month exported in pieces),
-drops rows repeated across parts and turns every unreadable value into a `Problem`.
+`scan()` probes every file (cheap: the first 256 KB or 30 rows; `csops.ingest.scan`);
+`Inputs.load()` reads the kinds asked for, reshapes each file into rows of the kind it
+feeds (`csops.ingest.feeds`), concatenates the parts of a kind (a month exported in
+pieces), drops rows repeated across parts and turns every unreadable value into a
+`Problem`.
 """
 
 from __future__ import annotations
 
 import codecs
-import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,25 +20,14 @@ import pandas as pd
 
 from csops.errors import InputError, Problem, UsageError, raise_problems
 from csops.ingest.clean import clean_columns, empty_frame
-from csops.ingest.columns import AliasIndex, Match
-from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, probe, read_columns
-from csops.ingest.redact import redact
-from csops.ingest.reshape import (
-    Reshaped,
-    collapse_order_lines,
-    days_from_punches,
-    messages_from_transcripts,
-    orders_from_items,
-)
-from csops.rules.base import normalize_word
-from csops.rules.commission import CommissionRules
+from csops.ingest.columns import AliasIndex
+from csops.ingest.feeds import _target_headers, reshape_file
+from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, read_columns
+from csops.ingest.scan import FileReport, _probe_reports, _walk
 from csops.rules.loader import RuleSet
-from csops.rules.scoring import ScoringRules
-from csops.rules.shipping import ShippingRules
 from csops.rules.vocab import ValueWords
-from csops.schemas import KINDS, SCHEMAS, feeders
+from csops.schemas import SCHEMAS, feeders
 
-_DATA_LIKE = re.compile(r"\d{3}")  # a date, an amount, an ID: no header cell looks so
 PROGRESS_BYTES = 32 << 20  # files above this take a second or more: show a spinner
 
 # The field that gives a kind's date range in `inspect`.
@@ -54,44 +43,6 @@ TIME_FIELD = {
     "incidents": "date",
     "qa": "date",
 }
-
-
-@dataclass
-class FileReport:
-    """One file as `inspect` shows it."""
-
-    source: SourceFile | None
-    display: str
-    error: str | None = None  # the file cannot be read at all
-    problems: list[Problem] = field(default_factory=list)
-    rows: int | None = None
-    date_range: tuple[str, str] | None = None
-
-    @property
-    def kind(self) -> str | None:
-        return self.source.kind if self.source else None
-
-    @property
-    def target(self) -> str | None:
-        """The kind this file's rows become (a punch record's: attendance)."""
-        kind = self.kind
-        return SCHEMAS[kind].target if kind else None
-
-    @property
-    def skipped(self) -> bool:
-        """Recognised as an export csops does not use (a DingTalk 月度汇总)."""
-        kind = self.kind
-        return bool(
-            kind
-            and SCHEMAS[kind].skip
-            and self.source
-            and self.source.match
-            and self.source.match.complete
-        )
-
-    @property
-    def notes(self) -> list[str]:
-        return self.source.notes if self.source else []
 
 
 @dataclass
@@ -195,7 +146,7 @@ class Inputs:
                         continue
                     df = self._read(report, lazy)
                     if df is not None:
-                        shaped = self._reshape(source_kind, report, df, lazy)
+                        shaped = reshape_file(self.rules, source_kind, report, df, lazy)
                         report.problems.extend(shaped.problems)
                         report.source.notes.extend(shaped.notes)
                         read.setdefault(source_kind, []).append((report, shaped.frame))
@@ -219,82 +170,6 @@ class Inputs:
         if strict:
             raise_problems(problems)
         return self
-
-    def _reshape(
-        self, source_kind: str, report: FileReport, df: pd.DataFrame, lazy: bool
-    ) -> Reshaped:
-        """One file's rows as rows of the kind it feeds."""
-        src = report.source
-        assert src is not None
-        if source_kind == "orders":
-            shaped = collapse_order_lines(df, report.display)
-        elif source_kind == "order_items":
-            closed = self.rules.get(CommissionRules).closed_statuses
-            shaped = orders_from_items(
-                df, report.display, frozenset(normalize_word(w) for w in closed)
-            )
-        elif source_kind == "punches":
-            attendance = self.rules.get(ScoringRules).attendance
-            shaped = days_from_punches(
-                df, report.display, attendance.night_minutes(), attendance.punch_repeat_minutes
-            )
-        elif source_kind == "chat_sessions":
-            words = self.rules.get(ValueWords).chat_direction
-            shaped = messages_from_transcripts(
-                df, report.display, src.header_of("transcript"), words.buyer[0], words.staff[0]
-            )
-            if not lazy:  # message text is read only when asked for, as from a chat log
-                shaped.frame = shaped.frame.drop(columns=["text"])
-        else:
-            return Reshaped(df)
-        if source_kind in ("orders", "order_items"):
-            self._payment_checks(report, shaped)
-        return shaped
-
-    def _payment_checks(self, report: FileReport, shaped: Reshaped) -> None:
-        """Notes on what an order export says about payment: JD's 结算金额 against 余额支付
-        + 应付金额, and a payment time the export does not have."""
-        src = report.source
-        assert src is not None
-        frame = shaped.frame
-        parts = ("paid_amount_fen", "balance_amount_fen", "payable_amount_fen")
-        if all(c in frame for c in parts):
-            paid, balance, payable = (frame[c] for c in parts)
-            differ = (balance.fillna(0) + payable.fillna(0) != paid).fillna(False).astype(bool)
-            if differ.any():
-                rows = ", ".join(str(r) for r in frame["_row"][differ].head(5))
-                shaped.notes.append(
-                    f"{report.display}: {int(differ.sum())} orders whose "
-                    f"{src.header_of('paid_amount')} is not {src.header_of('balance_amount')} "
-                    f"+ {src.header_of('payable_amount')} (rows {rows}); "
-                    f"{src.header_of('paid_amount')} was taken as what the buyer paid"
-                )
-        if "paid_at" in frame:
-            return
-        if self.rules.settings.paid_time_fallback == "created_at" and "created_at" in frame:
-            unpaid_words = {normalize_word(w) for w in self._unpaid_statuses()}
-            status = frame["status"] if "status" in frame else pd.Series(pd.NA, index=frame.index)
-            unpaid = status.map(
-                lambda v: isinstance(v, str) and normalize_word(v) in unpaid_words
-            ).astype(bool)
-            frame["paid_at"] = frame["created_at"].where(~unpaid)
-            shaped.notes.append(
-                f"{report.display}: the export has no payment time (订单付款时间); as "
-                "settings.yaml allows (paid_time_fallback: created_at), each order not "
-                f"waiting for payment was taken as paid when it was created "
-                f"({src.header_of('created_at')})"
-            )
-        else:
-            shaped.notes.append(
-                f"{report.display}: the export has no payment time (订单付款时间, 付款时间, "
-                "支付时间): commission and the overdue list cannot use its orders; export "
-                "it with the payment time, or set paid_time_fallback: created_at in "
-                "settings.yaml to take the order's creation time instead"
-            )
-
-    def _unpaid_statuses(self) -> list[str]:
-
-        return list(self.rules.get(ShippingRules).status.unpaid)
 
     def _combine(
         self, kind: str, read: dict[str, list[tuple[FileReport, pd.DataFrame]]]
@@ -456,162 +331,6 @@ class Inputs:
                     f"to rules/columns.yaml under {kind}.{name}"
                 )
         return frame
-
-
-# How each field of a feeding kind appears in the kind it feeds: for messages about a
-# combined frame to name the column each file has.
-_FEEDS_AS: dict[str, dict[str, tuple[str, ...]]] = {
-    "punches": {
-        "time": ("clock_in", "clock_out"),
-        "result": ("clock_in_result", "clock_out_result"),
-    },
-    "chat_sessions": {"transcript": ("time", "direction", "text"), "start": ()},
-}
-
-
-def _target_headers(source_kind: str, src: SourceFile | None) -> dict[str, str]:
-    """field of the target kind → the file's own header (for messages)."""
-    if src is None or src.match is None:
-        return {}
-    renames = _FEEDS_AS.get(source_kind, {})
-    out: dict[str, str] = {}
-    for name, pos in src.match.mapping.items():
-        for target in renames.get(name, (name,)):
-            out[target] = src.headers[pos]
-    return out
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            path = Path(root) / name
-            if name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                continue
-            yield path
-
-
-def _probe_reports(
-    path: Path,
-    display: str,
-    index: AliasIndex,
-    encoding: str | None,
-    kinds: tuple[str, ...] | None = None,
-) -> list[FileReport]:
-    try:
-        sources = probe(path, display, index, encoding, kinds)
-    except InputError as exc:
-        return [FileReport(None, display, error=exc.message)]
-    return [_report(src) for src in sources]
-
-
-def _report(src: SourceFile) -> FileReport:
-    display = src.display
-    if src.match is None:
-        cells = [h for h in src.headers if h]
-        if any(_DATA_LIKE.search(c) for c in cells):
-            # A data row, not a header (e.g. the header row was deleted): its cells are a
-            # customer's record and are not quoted.
-            seen = "its first row holds data (dates, amounts, IDs), not column names"
-        else:
-            seen = f"first cells: {', '.join(redact(h) for h in cells[:6])}"
-        return FileReport(
-            src,
-            display,
-            error=f"{display}: no known header found in its first rows ({seen}); it is none "
-            f"of: {', '.join(KINDS)}. If it is an export csops should read, add its headers "
-            "to rules/columns.yaml",
-        )
-    report = FileReport(src, display)
-    schema = SCHEMAS[src.match.kind]
-    if not src.match.complete:
-        report.problems.append(_missing_problem(src, None))
-    elif schema.skip:
-        src.notes.append(f"{display}: a {schema.label_zh}; not used: {schema.skip}")
-        return report
-    rival = _rival(src)
-    if rival is not None:
-        report.problems.append(
-            Problem(
-                file=display,
-                message=f"the header fits both {src.match.kind} and {rival.kind} equally well; "
-                f"pass the file as --{SCHEMAS[src.match.kind].target} FILE or "
-                f"--{SCHEMAS[rival.kind].target} FILE to say which it is",
-            )
-        )
-    if src.match.duplicates:
-        report.problems.append(_duplicate_problem(src))
-    return report
-
-
-def _rival(src: SourceFile) -> Match | None:
-    """A second kind the header fits just as well, which feeds another kind."""
-    assert src.match is not None
-    for other in src.candidates:
-        if not other.complete or other.score < src.match.score:
-            return None
-        if SCHEMAS[other.kind].target != SCHEMAS[src.match.kind].target:
-            return other
-    return None
-
-
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _duplicate_problem(src: SourceFile) -> Problem:
-    """Two columns share the header a field is read from: reading either could be wrong."""
-    assert src.match is not None
-    parts = []
-    for name, positions in src.match.duplicates.items():
-        where = ", ".join(_column_letter(p) for p in positions)
-        parts.append(f"{src.headers[positions[0]]} ({name}) in columns {where}")
-    return Problem(
-        file=src.display,
-        message=f"the header has the same name twice: {'; '.join(parts)}; csops cannot tell "
-        "which column to read: delete or rename the extra column and save the file again",
-    )
-
-
-# Headers that look like the paid amount but are not what the buyer paid: a file with
-# only these is refused, and the message says why (docs/inputs.md, "Meaning over name").
-NOT_PAID = {
-    "应付金额": "JD: the part paid beyond the JD balance; 聚水潭: the amount due",
-    "应收金额": "旺店通: the receivable (goods + postage − discount), not what was paid",
-    "款到发货金额": "旺店通: 0 for cash-on-delivery orders",
-    "商家实收金额(元)": "拼多多: what the shop receives, platform discounts included",
-    "买家应付货款": "Taobao: the goods before discounts and postage",
-    "总金额": "Taobao: the list price total",
-    "订单金额": "JD: the order total before discounts",
-}
-
-
-def _missing_problem(src: SourceFile, rules: RuleSet | None) -> Problem:
-    assert src.match is not None
-    missing = ", ".join(src.match.missing)
-    headers = ", ".join(h for h in src.headers if h)
-    what = (
-        f"the required column {missing} is missing"
-        if src.match.missing
-        else f"it has {', '.join(src.match.excluded)}"
-    )
-    text = f"looks like {src.match.kind} but {what}; headers found: {headers[:300]}" + "".join(
-        f"; it could also be {m.describe()}" for m in src.candidates[:1]
-    )
-    shown = {normalize_word(h): h for h in src.headers if h}
-    not_paid = [f"{h} ({why})" for h, why in NOT_PAID.items() if normalize_word(h) in shown]
-    if "paid_amount" in src.match.missing and not_paid:
-        text += "; not read as the amount paid: " + "; ".join(not_paid)
-    return Problem(
-        file=src.display,
-        message=f"{text}; if the missing column is there under another name, add that name "
-        f"to rules/columns.yaml under {src.match.kind}",
-    )
 
 
 @contextmanager

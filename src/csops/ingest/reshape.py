@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csops.errors import Problem
-from csops.ingest.clean import parse_datetime_text
+from csops.ingest.clean_times import parse_datetime_text
 from csops.rules.base import normalize_word
 
 MONEY_COLUMNS = ("paid_amount_fen", "refund_amount_fen", "payable_amount_fen", "balance_amount_fen")

@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from csops.ingest.discover import FileReport, Inputs
+from csops.ingest.discover import Inputs
+from csops.ingest.scan import FileReport
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet
 
