@@ -22,9 +22,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from csops.domain.period import Month, Quarter
 from csops.ingest.discover import Inputs
 from csops.jobs.month import compute, read_month
-from csops.domain.period import Month, Quarter
 from csops.rules import load_rules
 
 QUARTER = Quarter(2026, 3)

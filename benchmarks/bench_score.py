@@ -23,10 +23,11 @@ import pandas as pd
 
 from csops.domain.period import Month
 from csops.domain.roster import Roster
+from csops.domain.scoring import score_frames
+from csops.report.evidence import phrases
 from csops.rules import load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
-from csops.domain.scoring import score_frames
 
 MONTH = Month(2026, 10)
 MINUTE = np.timedelta64(60, "s")
@@ -158,6 +159,7 @@ def main() -> None:
             rules.get(IncidentKinds),
             rules.get(ValueWords),
             MONTH,
+            text=phrases("zh"),
         )
 
     run()  # warm-up (imports, pandas caches)

@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from csops.cli.shipments import overdue_report
-from csops.ingest.discover import Inputs
 from csops.domain.roster import Roster
+from csops.domain.shipments import unpaid_orders, unshipped_orders
+from csops.ingest.discover import Inputs
 from csops.rules import load_rules
 from csops.rules.shipping import ShippingRules
-from csops.domain.shipments import unpaid_orders, unshipped_orders
 
 AS_OF = pd.Timestamp("2026-10-31 20:00")
 

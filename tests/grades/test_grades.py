@@ -4,15 +4,22 @@ its edges, first-grade-wins, proration, exclusion, missing months, the reasons' 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from csops.domain.grades import GradeResult, StaffGrade, grade_year
+from csops.domain.grades import GradeResult, StaffGrade
+from csops.domain.grades import grade_year as _grade_year
 from csops.jobs.ledger import LedgerError
+from csops.report.evidence import phrases
 from csops.rules import RuleSet
 from csops.rules.grades import GradeRules
 
 from .yeardata import staff_rows, year_of
+
+
+def grade_year(records: Any, rules: Any, *, lang: str = "en", **options: Any) -> GradeResult:
+    return _grade_year(records, rules, words=phrases(lang), **options)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from csops.domain.roster import Roster
 from csops.domain.scoring import apply_rules
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
+from csops.report.evidence import phrases
 from csops.rules import RuleSet, load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import ValueWords
@@ -240,7 +241,7 @@ def test_half_days_use_the_allowance_by_their_part(rules: RuleSet) -> None:
             "_staff": 0,
         }
     )
-    evidence = apply_rules(events, scoring, "en")
+    evidence = apply_rules(events, scoring, phrases("en"))
     mine = evidence[evidence["rule"] == "leave_excess"]
     assert mine["points"].tolist() == [0, 0, 0, 0, -1.0, -2.0]
     assert mine["charged_days"].tolist() == [0, 0, 0, 0, 0.5, 1.0]

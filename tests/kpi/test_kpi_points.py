@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csops.domain.kpi import check_levels, metric_points, rule_text
+from csops.domain.kpi import check_levels, metric_points
 from csops.errors import RuleError
+from csops.report.kpi import rule_text
 from csops.rules import load_rules
 from csops.rules.kpi import KpiRules, MetricRule
 from csops.rules.scoring import ScoringRules

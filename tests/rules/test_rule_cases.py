@@ -25,6 +25,7 @@ import yaml
 from csops.domain.period import Month
 from csops.domain.scoring import ScoreResult, score_frames
 from csops.errors import CsopsError
+from csops.report.evidence import phrases
 from csops.rules import RuleSet, load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
@@ -103,6 +104,7 @@ def run_case(doc: dict[str, Any], case: dict[str, Any]) -> ScoreResult:
         Month.parse(str(doc.get("month", "2026-10"))),
         strict=bool(case.get("strict", False)),
         previous_levels=case.get("previous_levels"),
+        text=phrases("en"),
     )
 
 

@@ -15,6 +15,7 @@ from csops.domain.period import Month
 from csops.domain.scoring import ScoreResult, score_frames
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
+from csops.report.evidence import phrases
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
@@ -42,6 +43,7 @@ def score(
         rules.get(IncidentKinds),
         rules.get(ValueWords),
         OCT,
+        text=phrases(kw.pop("lang", "en")),
         **kw,
     )
 

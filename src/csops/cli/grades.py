@@ -23,6 +23,7 @@ from csops.cli.common import (
 from csops.cli.ledger import LedgerOpt, check_year, ledger_path
 from csops.domain.grades import GradeResult, grade_year
 from csops.jobs.closing import year_records
+from csops.report.evidence import phrases
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet, emit
 from csops.rules.grades import GradeRules
@@ -107,7 +108,7 @@ def grade(
         rule_set.get(GradeRules),
         rounding=rule_set.settings.rounding,
         allow_missing=allow_missing,
-        lang=language,
+        words=phrases(language),
     )
     report = Report(result.document(), [grades_sheet(result, language)], list(result.notes))
     emit(report, fmt, out, language, out_console())

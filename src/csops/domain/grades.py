@@ -23,7 +23,6 @@ average of 9.4999… is below 9.5 and is shown as 9.49, never as 9.5.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from csops.domain.money import money_str, round_fen
+from csops.domain.phrases import Phrases
 from csops.errors import LedgerError
 from csops.rules.grades import (
     COUNT_MEASURES,
@@ -41,81 +41,12 @@ from csops.rules.grades import (
     GradeRules,
 )
 
-MEASURE_TEXT: dict[str, tuple[str, str]] = {
-    "scheduled_days": ("排班天数", "scheduled days"),
-    "worked_days": ("出勤天数", "days worked"),
-    "late_days": ("迟到", "lates"),
-    "early_leave_days": ("早退", "early leaves"),
-    "missed_punch_days": ("缺卡", "missed punches"),
-    "unauthorized_absence_days": ("旷工", "旷工"),
-    "leave_days": ("请假天数", "leave days"),
-    "absences": ("缺勤", "absences"),
-    "major_mistakes": ("重大失误", "major mistake"),
-    "award_yuan": ("嘉奖", "awards"),
-    "net_sales": ("净销售额", "net sales"),
-    "commission": ("提成", "commission"),
-    "average_score": ("平均分", "average"),
-    "lowest_score": ("最低月分", "lowest month"),
-    "months_worked": ("在职月数", "months worked"),
-}
-
-TEXT: dict[str, tuple[str, str]] = {
-    "none_of": ("无{name}", "no {name}"),
-    "within": ("{name} {value}，在 {min}–{max} 之间", "{name} {value} within {min}–{max}"),
-    "at_least": ("{name} {value} ≥ {min}", "{name} {value} ≥ {min}"),
-    "at_most": ("{name} {value} ≤ {max}", "{name} {value} ≤ {max}"),
-    "below": ("{name} {value}{months} < {min}", "{name} {value}{months} < {min}"),
-    "above": ("{name} {value}{months} > {max}", "{name} {value}{months} > {max}"),
-    "no_month_below": ("无低于 {min} 分的月份", "no month below {min}"),
-    "months_below": ("{months} < {min}", "{months} < {min}"),
-    "many_below": (
-        "{count} 个月 < {min}，最低 {month} {lowest}",
-        "{count} months < {min}, lowest {month} {lowest}",
-    ),
-    "month_list": ("（{items}）", " ({items})"),
-    "month_count": ("{count} 个月", "{count} months"),
-    "item_sep": ("、", ", "),
-    "cond_sep": ("，", ", "),
-    "won": ("{grade}：{conditions}", "{grade}: {conditions}"),
-    "no_conditions": ("无条件", "no conditions"),
-    "not": ("未达 {grade}：{conditions}", "not {grade}: {conditions}"),
-    "excluded": (
-        "不评等级：在职 {months} 个月，少于 {minimum} 个月",
-        "no grade: {months} months on staff, fewer than the {minimum} a grade needs",
-    ),
-    "prorated": (
-        "按在职月数折算：{amount} × {months}/{full} = {prorated}",
-        "prorated: {amount} × {months}/{full} months = {prorated}",
-    ),
-    "short_full": (
-        "在职 {months} 个月（不足 {full} 个月），按规则发全额",
-        "{months} of {full} months on staff: the full amount (short_year: full)",
-    ),
-    "allow_missing": (
-        "{year} 年只有 {closed} 个月已结账，未结账：{missing}（--allow-missing）；"
-        "满年按 {full} 个月计",
-        "graded on the {closed} closed months of {year}; not closed: {missing} "
-        "(--allow-missing); a full year counts as {full} months",
-    ),
-    "rule_sets": (
-        "这些月份在 {count} 套不同的规则下结账：{items}",
-        "the months were closed under {count} different rule sets: {items}",
-    ),
-}
-
-
 MONTHS_LISTED = 3  # more months than this are summed up ("12 months < 8, lowest …")
 
 
-def _t(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return zh if lang == "zh" else en
-
-
-def month_name(month: str, lang: str) -> str:
+def month_name(month: str, words: Phrases) -> str:
     """`2026-06` → `June` / `6月`."""
-    number = int(month[5:7])
-    return f"{number}月" if lang == "zh" else calendar.month_name[number]
+    return words[f"month.{int(month[5:7])}"]
 
 
 # ---------------------------------------------------------------- the year's records
@@ -227,14 +158,13 @@ class Checked:
     text: str
 
 
-def measure_name(condition: Condition, lang: str) -> str:
+def measure_name(condition: Condition, words: Phrases) -> str:
     if condition.label is not None:
-        return condition.label.text(lang)
-    names = [MEASURE_TEXT[m][0 if lang == "zh" else 1] for m in condition.measures]
-    return ("+" if lang == "zh" else " + ").join(names)
+        return condition.label.text(words.lang)
+    return words["measure_sep"].join(words[f"measure.{m}"] for m in condition.measures)
 
 
-def check(condition: Condition, person: StaffYear, lang: str) -> Checked:
+def check(condition: Condition, person: StaffYear, words: Phrases) -> Checked:
     """Whether `condition` holds for the staff member's year, and the text that says so."""
     measures = condition.measures
     low = Fraction(condition.min) if condition.min is not None else None
@@ -249,7 +179,7 @@ def check(condition: Condition, person: StaffYear, lang: str) -> Checked:
     else:
         value, by_month = person.total(measures)
     ok = (low is None or value >= low) and (high is None or value <= high)
-    name = measure_name(condition, lang)
+    name = measure_name(condition, words)
     money = all(m in MONEY_MEASURES for m in measures)
 
     def shown(v: Fraction, rounding: str = "floor") -> str:
@@ -260,19 +190,19 @@ def check(condition: Condition, person: StaffYear, lang: str) -> Checked:
         "min": _number(condition.min) if condition.min is not None else "",
         "max": _number(condition.max) if condition.max is not None else "",
     }
-    sep = _t("item_sep", lang)
+    sep = words["item_sep"]
     if measures == ("lowest_score",) and low is not None and (high is None or value <= high):
         if ok:
-            return Checked(condition, True, _t("no_month_below", lang).format(**bounds))
+            return Checked(condition, True, words["no_month_below"].format(**bounds))
         under = [m for m in person.months if person.scores[m] < low]
         if len(under) <= MONTHS_LISTED:
-            items = sep.join(f"{month_name(m, lang)} {_number(person.scores[m])}" for m in under)
-            text = _t("months_below", lang).format(months=items, **bounds)
+            items = sep.join(f"{month_name(m, words)} {_number(person.scores[m])}" for m in under)
+            text = words["months_below"].format(months=items, **bounds)
         else:
             worst = min(under, key=lambda m: (person.scores[m], m))
-            text = _t("many_below", lang).format(
+            text = words["many_below"].format(
                 count=len(under),
-                month=month_name(worst, lang),
+                month=month_name(worst, words),
                 lowest=_number(person.scores[worst]),
                 **bounds,
             )
@@ -284,19 +214,19 @@ def check(condition: Condition, person: StaffYear, lang: str) -> Checked:
             key = "within"
         else:
             key = "at_least" if low is not None else "at_most"
-        return Checked(condition, True, _t(key, lang).format(value=shown(value), **bounds))
+        return Checked(condition, True, words[key].format(value=shown(value), **bounds))
     too_low = low is not None and value < low
     months = ""
     if not too_low and by_month and high == 0:
         if len(by_month) <= MONTHS_LISTED:
             items = sep.join(
-                month_name(m, lang) + ("" if v == 1 or money else f" ×{shown(v)}")
+                month_name(m, words) + ("" if v == 1 or money else f" ×{shown(v)}")
                 for m, v in by_month.items()
             )
         else:
-            items = _t("month_count", lang).format(count=len(by_month))
-        months = _t("month_list", lang).format(items=items)
-    text = _t("below" if too_low else "above", lang).format(
+            items = words["month_count"].format(count=len(by_month))
+        months = words["month_list"].format(items=items)
+    text = words["below" if too_low else "above"].format(
         value=shown(value, "floor" if too_low else "ceil"), months=months, **bounds
     )
     return Checked(condition, False, text)
@@ -373,7 +303,7 @@ def grade_year(
     *,
     rounding: str = "half_up",
     allow_missing: bool = False,
-    lang: str = "en",
+    words: Phrases,
 ) -> GradeResult:
     """Grade every staff member of the year (see the module docstring)."""
     check_closed(records, allow_missing)
@@ -385,7 +315,7 @@ def grade_year(
         full = min(full, len(records.closed))
         minimum = min(minimum, full)
         notes.append(
-            _t("allow_missing", lang).format(
+            words["allow_missing"].format(
                 year=records.year,
                 closed=len(records.closed),
                 missing=", ".join(records.missing),
@@ -398,9 +328,10 @@ def grade_year(
             by_digest.setdefault(records.rule_sets[month], []).append(month)
     if len(by_digest) > 1:
         items = "; ".join(f"{d[:12]}: {', '.join(ms)}" for d, ms in by_digest.items())
-        notes.append(_t("rule_sets", lang).format(count=len(by_digest), items=items))
+        notes.append(words["rule_sets"].format(count=len(by_digest), items=items))
     staff = [
-        grade_staff(person, rules, full, minimum, rounding, lang) for person in staff_years(records)
+        grade_staff(person, rules, full, minimum, rounding, words)
+        for person in staff_years(records)
     ]
     return GradeResult(records.year, rules, staff, list(records.closed), records.missing, notes)
 
@@ -411,7 +342,7 @@ def grade_staff(
     full: int,
     minimum: int,
     rounding: str,
-    lang: str,
+    words: Phrases,
 ) -> StaffGrade:
     """One staff member's grade, amount and reasons."""
     months = len(person.months)
@@ -428,19 +359,19 @@ def grade_staff(
         reasons=[],
     )
     if months < minimum:
-        result.reasons.append(_t("excluded", lang).format(months=months, minimum=minimum))
+        result.reasons.append(words["excluded"].format(months=months, minimum=minimum))
         return result
-    cond_sep = _t("cond_sep", lang)
+    cond_sep = words["cond_sep"]
     failed: list[str] = []
     for grade in rules.grades:
-        checked = [check(c, person, lang) for c in grade.conditions]
+        checked = [check(c, person, words) for c in grade.conditions]
         if all(c.ok for c in checked):
-            conditions = cond_sep.join(c.text for c in checked) or _t("no_conditions", lang)
+            conditions = cond_sep.join(c.text for c in checked) or words["no_conditions"]
             result.grade = grade
-            result.reasons.append(_t("won", lang).format(grade=grade.id, conditions=conditions))
+            result.reasons.append(words["won"].format(grade=grade.id, conditions=conditions))
             break
         failing = cond_sep.join(c.text for c in checked if not c.ok)
-        failed.append(_t("not", lang).format(grade=grade.id, conditions=failing))
+        failed.append(words["not"].format(grade=grade.id, conditions=failing))
     result.reasons.extend(failed)
     if result.grade is None:
         return result
@@ -448,13 +379,13 @@ def grade_staff(
     if months < full and rules.months_worked.short_year == "prorate":
         prorated = round_fen(amount * months / full, rounding)
         result.reasons.append(
-            _t("prorated", lang).format(
+            words["prorated"].format(
                 amount=money_str(amount), months=months, full=full, prorated=money_str(prorated)
             )
         )
         amount = prorated
     elif months < full:
-        result.reasons.append(_t("short_full", lang).format(months=months, full=full))
+        result.reasons.append(words["short_full"].format(months=months, full=full))
     result.amount = round_fen(amount, rounding)
     return result
 

@@ -386,43 +386,6 @@ def metric_points(values: pd.Series, rule: MetricRule) -> pd.Series:
     return pd.Series(points, index=values.index).map(lambda p: np.nan if pd.isna(p) else _round2(p))
 
 
-def rule_text(rule: MetricRule, lang: str) -> str:
-    """The scoring rule in one line: `≥ 0.9 → 100; ≥ 0.75 → 80; else 0`."""
-    unit = rule.info.unit
-    if unit == "seconds":
-
-        def fmt(x: float) -> str:
-            return f"{x:g} s"
-    elif unit == "rate":
-
-        def fmt(x: float) -> str:
-            return f"{x * 100:g}%"
-    else:
-
-        def fmt(x: float) -> str:
-            return f"{x:g}"
-
-    if rule.bands is not None:
-        sign = "≥" if rule.info.direction == "higher" else "≤"
-        parts = [
-            f"{sign} {fmt(b.min if b.min is not None else b.max)} → {b.points:g}"  # type: ignore[arg-type]
-            for b in rule.bands
-        ]
-        parts.append(("其余" if lang == "zh" else "else") + f" → {rule.otherwise:g}")
-        text = "; ".join(parts)
-    else:
-        lin = rule.linear
-        assert lin is not None
-        joiner = "线性" if lang == "zh" else "linear"
-        text = (
-            f"{fmt(lin.best)} → {lin.best_points:g} … {fmt(lin.worst)} → "
-            f"{lin.worst_points:g} ({joiner})"
-        )
-    if rule.missing != "redistribute":
-        text += ("; 缺数据" if lang == "zh" else "; no data") + f" → {float(rule.missing):g}"
-    return text
-
-
 # ---------------------------------------------------------------- the scorecard
 
 
@@ -624,7 +587,6 @@ def scorecard(
     scoring: ScoringRules | None = None,
     chat_limit_s: float = 30.0,
     rounding: str = "half_up",
-    lang: str = "en",
     notes: Sequence[str] = (),
 ) -> KpiResult:
     """The scorecard of every staff member on the roster during `period` (the pure core).

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from csops.domain.phrases import Phrases
+
 MAJOR_MISTAKE = "major_mistake"  # the incident kind counted for year-end grades
 
 EVENT_COLUMNS = [
@@ -51,65 +53,6 @@ TALLY_COLUMNS = [
     "award_yuan",
 ]
 
-TEXT: dict[str, dict[str, str]] = {
-    "late": {
-        "en": "clock-in {time} on {shift}: {minutes} min late",
-        "zh": "上班打卡 {time}，班次 {shift}：迟到 {minutes} 分钟",
-    },
-    "early_leave": {
-        "en": "clock-out {time} on {shift}: left {minutes} min early",
-        "zh": "下班打卡 {time}，班次 {shift}：早退 {minutes} 分钟",
-    },
-    "missed_clock_in": {
-        "en": "no clock-in on {shift} (clock-out {time}): missed punch, recorded as 调休",
-        "zh": "缺上班卡（班次 {shift}，下班打卡 {time}）：按调休记",
-    },
-    "missed_clock_out": {
-        "en": "no clock-out on {shift} (clock-in {time}): missed punch, recorded as 调休",
-        "zh": "缺下班卡（班次 {shift}，上班打卡 {time}）：按调休记",
-    },
-    "unauthorized_absence": {
-        "en": "no punch on {shift} and no approved leave: 旷工",
-        "zh": "排班 {shift}，无打卡且无已批准的请假：旷工",
-    },
-    "refused_leave": {
-        "en": " (the leave on row {row} of {file} is {approval})",
-        "zh": "（{file} 第 {row} 行的请假为 {approval}）",
-    },
-    "leave": {
-        "en": "{kind} {start} ~ {end} ({approval}): on leave {day}",
-        "zh": "{kind} {start} ~ {end}（{approval}）：{day} 请假",
-    },
-    "leave_part": {"en": " ({days} of a day)", "zh": "（按 {days} 天计）"},
-    "sheet_points": {"en": ", 扣分 {points}", "zh": "，扣分 {points}"},
-    "amount": {"en": ", ¥{amount}", "zh": "，金额 {amount} 元"},
-    "note": {"en": ": {note}", "zh": "：{note}"},
-    "converted": {
-        "en": " → more than {over} min: counts as {target}",
-        "zh": " → 超过 {over} 分钟：按{target}计",
-    },
-    "free": {
-        "en": " → free ({n} of {free} free a month)",
-        "zh": " → 免扣（每月前 {free} 次免扣，第 {n} 次）",
-    },
-    "free_within": {
-        "en": " → free ({n} of {free} within {within} min free a month)",
-        "zh": " → 免扣（每月 {within} 分钟内前 {free} 次免扣，第 {n} 次）",
-    },
-    "charged": {"en": " → #{k} this month", "zh": " → 本月第 {k} 次"},
-    "beyond": {"en": ", beyond the {free} free", "zh": "，超出免扣的 {free} 次"},
-    "never_free": {
-        "en": " → more than {within} min: never free",
-        "zh": " → 超过 {within} 分钟：不免扣",
-    },
-    "threshold": {"en": "; {count} or more: {total} in total", "zh": "；满 {count} 次共计{total}"},
-    "amount_sep": {"en": ": ", "zh": "："},
-}
-
-
-def _text(key: str, lang: str) -> str:
-    return TEXT[key]["zh" if lang == "zh" else "en"]
-
 
 def _fmt(template: str, index: pd.Index, **values: Any) -> pd.Series:
     """`template.format(**values)` over whole columns (values: Series or scalars)."""
@@ -126,19 +69,12 @@ def _fmt(template: str, index: pd.Index, **values: Any) -> pd.Series:
     return out
 
 
-def _clock(punch: pd.Series, day: pd.Series) -> pd.Series:
-    """`08:03`, or `次日 01:10` for a punch after midnight of the row's date."""
-    text = punch.dt.strftime("%H:%M").astype("object")
+def _clock(punch: pd.Series, day: pd.Series, text: Phrases) -> pd.Series:
+    """`08:03`, or `次日 01:10` (`next_day`) for a punch after midnight of the row's date."""
+    clock = punch.dt.strftime("%H:%M").astype("object")
     next_day = (punch.dt.normalize() > day).fillna(False).astype(bool)
-    return text.where(~next_day, "次日 " + text)
-
-
-def _points_text(value: float, lang: str) -> str:
-    if lang == "zh":
-        if value < 0:
-            return f"扣 {-value:g} 分"
-        return f"加 {value:g} 分" if value > 0 else "不扣分"
-    return f"{value:+g} points" if value else "0 points"
+    before, after = text["next_day"].split("{time}")
+    return clock.where(~next_day, before + clock + after)
 
 
 def _map_unique(values: pd.Series, func: Any) -> pd.Series:

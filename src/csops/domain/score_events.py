@@ -12,6 +12,7 @@ from csops.domain.attendance import drop_unknown_staff, files_of, in_service
 from csops.domain.incidents import classify_incidents
 from csops.domain.money import fen_to_yuan, money_str
 from csops.domain.period import Month
+from csops.domain.phrases import Phrases
 from csops.domain.roster import Roster
 from csops.domain.score_base import (
     EVENT_COLUMNS,
@@ -19,7 +20,6 @@ from csops.domain.score_base import (
     _count_text,
     _fmt,
     _map_unique,
-    _text,
 )
 from csops.errors import Problem, raise_problems
 from csops.rules.scoring import ScoringRules
@@ -31,7 +31,7 @@ def _events_frame(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     return frame.reindex(columns=EVENT_COLUMNS)
 
 
-def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
+def attendance_events(days: pd.DataFrame, text: Phrases) -> pd.DataFrame:
     """late, early_leave, missed_punch and unauthorized_absence events of the days."""
     parts = []
     late = days[days["late"]]
@@ -46,9 +46,9 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
                 "_file": late["_file"],
                 "_row": late["_row"],
                 "seen": _fmt(
-                    _text("late", lang),
+                    text["late"],
                     late.index,
-                    time=_clock(late["first_punch"], late["date"]),
+                    time=_clock(late["first_punch"], late["date"], text),
                     shift=late["shift_label"],
                     minutes=late["late_minutes"],
                 ),
@@ -71,9 +71,9 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
                 if "_row_out" in early
                 else early["_row"],
                 "seen": _fmt(
-                    _text("early_leave", lang),
+                    text["early_leave"],
                     early.index,
-                    time=_clock(early["last_punch"], early["date"]),
+                    time=_clock(early["last_punch"], early["date"], text),
                     shift=early["shift_label"],
                     minutes=early["early_leave_minutes"],
                 ),
@@ -84,16 +84,16 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
     missed = days[days["missed_punch"]]
     punch = missed["first_punch"].fillna(missed["last_punch"])
     seen = _fmt(
-        _text("missed_clock_in", lang),
+        text["missed_clock_in"],
         missed.index,
         shift=missed["shift_label"],
-        time=_clock(punch, missed["date"]),
+        time=_clock(punch, missed["date"], text),
     )
     seen_out = _fmt(
-        _text("missed_clock_out", lang),
+        text["missed_clock_out"],
         missed.index,
         shift=missed["shift_label"],
-        time=_clock(punch, missed["date"]),
+        time=_clock(punch, missed["date"], text),
     )
     seen = seen.where(missed["missed_clock_in"], seen_out)
     parts.append(
@@ -111,11 +111,11 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
         )
     )
     absent = days[days["unauthorized_absence"]]
-    seen = _fmt(_text("unauthorized_absence", lang), absent.index, shift=absent["shift_label"])
+    seen = _fmt(text["unauthorized_absence"], absent.index, shift=absent["shift_label"])
     refused = absent["refused_leave_row"].notna()
     if refused.any():
         extra = _fmt(
-            _text("refused_leave", lang),
+            text["refused_leave"],
             absent.index,
             row=absent["refused_leave_row"],
             file=absent["refused_leave_file"],
@@ -139,7 +139,7 @@ def attendance_events(days: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def leave_events(leave_days: pd.DataFrame, lang: str) -> pd.DataFrame:
+def leave_events(leave_days: pd.DataFrame, text: Phrases) -> pd.DataFrame:
     """A leave / leave_in_lieu event per staff member per calendar day of approved leave;
     a day that counts for part of a leave day (a half day) is that part of an event."""
     days = (
@@ -148,7 +148,7 @@ def leave_events(leave_days: pd.DataFrame, lang: str) -> pd.DataFrame:
         else pd.Series(1.0, index=leave_days.index)
     )
     seen = _fmt(
-        _text("leave", lang),
+        text["leave"],
         leave_days.index,
         kind=leave_days["kind"],
         start=leave_days["start"].dt.strftime("%Y-%m-%d %H:%M"),
@@ -158,7 +158,7 @@ def leave_events(leave_days: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
     part = days != 1
     if part.any():
-        portion = _fmt(_text("leave_part", lang), leave_days.index, days=days.map(_count_text))
+        portion = _fmt(text["leave_part"], leave_days.index, days=days.map(_count_text))
         seen = seen.where(~part, seen + portion)
     return _events_frame(
         {
@@ -175,7 +175,7 @@ def leave_events(leave_days: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def chat_events(kpis: Any, limit_s: float, lang: str) -> pd.DataFrame:
+def chat_events(kpis: Any, limit_s: float, text: Phrases) -> pd.DataFrame:
     """An `unanswered_10min` event per wait of the month not answered within `limit_s`
     (never-answered ones included), with the chat-log row of the buyer's first message."""
     waits = kpis.waits
@@ -185,22 +185,9 @@ def chat_events(kpis: Any, limit_s: float, lang: str) -> pd.DataFrame:
     staff_id = pd.Series(slow["key"].map(staff_of).to_numpy(), index=rows.index, dtype="str")
     waited = rows["response_s"]
     clock = rows["wait_start"].dt.strftime("%H:%M")
-    if lang == "zh":
-        what = (
-            "买家 "
-            + clock
-            + " 的消息："
-            + waited.map(lambda v: "未回复" if pd.isna(v) else f"{v:.0f} 秒后才回复")
-            + f"（超过 {limit_s:g} 秒）"
-        )
-    else:
-        what = (
-            "buyer message at "
-            + clock
-            + ": "
-            + waited.map(lambda v: "never answered" if pd.isna(v) else f"answered after {v:.0f} s")
-            + f" (over {limit_s:g} s)"
-        )
+    never, after = text["chat_never"], text["chat_after"]
+    answer = waited.map(lambda v: never if pd.isna(v) else after.format(seconds=f"{v:.0f}"))
+    what = _fmt(text["chat_wait"], rows.index, clock=clock, answer=answer, limit=f"{limit_s:g}")
     frame = _events_frame(
         {
             "staff_id": staff_id,
@@ -217,7 +204,7 @@ def chat_events(kpis: Any, limit_s: float, lang: str) -> pd.DataFrame:
     return frame[frame["staff_id"].notna()]
 
 
-def incident_events(incidents: pd.DataFrame, kinds: IncidentKinds, lang: str) -> pd.DataFrame:
+def incident_events(incidents: pd.DataFrame, kinds: IncidentKinds, text: Phrases) -> pd.DataFrame:
     """An event per incident row, named by its kind id."""
     idx = incidents.index
     seen = incidents["kind"].astype("object").fillna("").astype(str)
@@ -228,7 +215,7 @@ def incident_events(incidents: pd.DataFrame, kinds: IncidentKinds, lang: str) ->
             ~has_points,
             seen
             + _fmt(
-                _text("sheet_points", lang),
+                text["sheet_points"],
                 idx,
                 points=_map_unique(points.astype("float64"), lambda v: f"{v:g}"),
             ),
@@ -239,11 +226,11 @@ def incident_events(incidents: pd.DataFrame, kinds: IncidentKinds, lang: str) ->
         yuan = _map_unique(
             amount.astype("float64"), lambda v: "" if pd.isna(v) else money_str(fen_to_yuan(v))
         )
-        seen = seen.where(~has_amount, seen + _fmt(_text("amount", lang), idx, amount=yuan))
+        seen = seen.where(~has_amount, seen + _fmt(text["amount"], idx, amount=yuan))
     note = incidents["note"] if "note" in incidents else pd.Series(pd.NA, index=idx)
     has_note = note.notna()
     if has_note.any():
-        seen = seen.where(~has_note, seen + _fmt(_text("note", lang), idx, note=note))
+        seen = seen.where(~has_note, seen + _fmt(text["note"], idx, note=note))
     return _events_frame(
         {
             "staff_id": incidents["staff_id"],

@@ -10,21 +10,20 @@ import numpy as np
 import pandas as pd
 
 from csops.domain.money import fen_to_yuan, money_str
+from csops.domain.phrases import Phrases
 from csops.domain.score_base import (
     EVIDENCE_COLUMNS,
     _count_text,
     _fmt,
     _map_unique,
-    _points_text,
-    _text,
 )
 from csops.rules.scoring import ScoringRule, ScoringRules
 
 
-def apply_rules(events: pd.DataFrame, scoring: ScoringRules, lang: str) -> pd.DataFrame:
+def apply_rules(events: pd.DataFrame, scoring: ScoringRules, text: Phrases) -> pd.DataFrame:
     """Evidence: one row per event a rule takes, with its marginal points and yuan."""
     incoming: dict[str, list[pd.DataFrame]] = defaultdict(list)
-    labels = {r.id: r.text(lang) for r in scoring.rules}
+    labels = {r.id: r.text(text.lang) for r in scoring.rules}
     out = []
     for order, rule in enumerate(scoring.rules):
         own = events[events["event"].isin(rule.events)]
@@ -43,7 +42,7 @@ def apply_rules(events: pd.DataFrame, scoring: ScoringRules, lang: str) -> pd.Da
             if moved.any():
                 taken = pool[moved].copy()
                 taken["seen"] = taken["seen"] + _fmt(
-                    _text("converted", lang),
+                    text["converted"],
                     taken.index,
                     over=conversion.over_minutes,
                     target=labels[conversion.to],
@@ -54,7 +53,7 @@ def apply_rules(events: pd.DataFrame, scoring: ScoringRules, lang: str) -> pd.Da
         if pool.empty:
             continue
         pool = pool.sort_values(["_staff", "time", "_row"], kind="stable", ignore_index=True)
-        scored = _charge(pool, rule, lang)
+        scored = _charge(pool, rule, text)
         scored["rule"] = rule.id
         scored["_order"] = order
         out.append(scored)
@@ -107,7 +106,7 @@ def _steps(
     return np.where(step >= 0, values[step.clip(min=0)], running)
 
 
-def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
+def _charge(pool: pd.DataFrame, rule: ScoringRule, text: Phrases) -> pd.DataFrame:
     """Free allowance, per-event points, thresholds and yuan over one rule's events
     (sorted by staff member, then time)."""
     staff = pool["_staff"].to_numpy()
@@ -152,18 +151,18 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
 
     # What the rule made of each event, appended to what was seen.
     free_key = "free_within" if rule.free_within_minutes is not None else "free"
-    free_text = _text(free_key, lang).format(
+    free_text = text[free_key].format(
         n="\0", free=rule.free_per_month, within=rule.free_within_minutes
     )
     before, after = free_text.split("\0")
     free_text_rows = before + _texts(eligible_n, _count_text) + after
-    before, after = _text("charged", lang).split("{k}")
+    before, after = text["charged"].split("{k}")
     if rule.free_per_month:
         # The ordinal among the events that could be free: "#5, beyond the 4 free".
-        beyond = _text("beyond", lang).format(free=rule.free_per_month)
+        beyond = text["beyond"].format(free=rule.free_per_month)
         step_text = before + _texts(eligible_n, _count_text) + after + beyond
         if rule.free_within_minutes is not None:
-            never = _text("never_free", lang).format(within=rule.free_within_minutes)
+            never = text["never_free"].format(within=rule.free_within_minutes)
             step_text = np.where(eligible, step_text, never)
     else:
         step_text = before + _texts(k, _count_text) + after
@@ -171,16 +170,16 @@ def _charge(pool: pd.DataFrame, rule: ScoringRule, lang: str) -> pd.DataFrame:
         reached = np.full(len(pool), "", dtype=object)
         for t in rule.thresholds:
             total_text = ", ".join(
-                ([_points_text(float(t.points), lang)] if t.points is not None else [])
+                ([text.points(float(t.points))] if t.points is not None else [])
                 + ([f"¥{money_str(t.yuan)}"] if t.yuan is not None else [])
             )
             hit = charged & (k >= t.count) & (k - charged_q < t.count)  # reached here
-            reached[hit] = _text("threshold", lang).format(count=t.count, total=total_text)
+            reached[hit] = text["threshold"].format(count=t.count, total=total_text)
         step_text = step_text + reached
-    amount_text = _texts(points, lambda v: _points_text(float(v), lang))
+    amount_text = _texts(points, lambda v: text.points(float(v)))
     if rule.yuan is not None or yuan_steps:
         amount_text = amount_text + ", ¥" + _texts(yuan_fen, lambda v: money_str(fen_to_yuan(v)))
-    charged_text = step_text + _text("amount_sep", lang) + amount_text
+    charged_text = step_text + text["amount_sep"] + amount_text
     seen = pool["seen"].to_numpy(dtype=object)
     detail = seen + np.where(free, free_text_rows, charged_text)
 

@@ -31,6 +31,7 @@ import pandas as pd
 from csops.domain.attendance import derive_attendance
 from csops.domain.money import fen_to_yuan, money_str
 from csops.domain.period import Month
+from csops.domain.phrases import Phrases
 from csops.domain.roster import Roster
 from csops.domain.score_base import (
     EVIDENCE_COLUMNS,
@@ -188,7 +189,7 @@ def score_frames(
     *,
     strict: bool = False,
     previous_levels: Mapping[str, Sequence[str]] | None = None,
-    lang: str = "en",
+    text: Phrases,
     chat_events: pd.DataFrame | None = None,
 ) -> ScoreResult:
     """The score from cleaned frames (`csops.jobs.month.compute` calls it). `chat_events`:
@@ -214,9 +215,9 @@ def score_frames(
     active_ids = pd.Index(active["staff_id"])
     events = pd.concat(
         [
-            attendance_events(derived.days, lang),
-            leave_events(derived.leave_days, lang),
-            incident_events(month_incidents, kinds, lang),
+            attendance_events(derived.days, text),
+            leave_events(derived.leave_days, text),
+            incident_events(month_incidents, kinds, text),
             *([chat_events] if chat_events is not None and len(chat_events) else []),
         ],
         ignore_index=True,
@@ -224,7 +225,7 @@ def score_frames(
     # Integer staff codes (in roster order) group and sort much faster than text.
     codes = active_ids.get_indexer(events["staff_id"])
     events = events.assign(_staff=codes)[codes >= 0]
-    evidence = apply_rules(events, scoring, lang)
+    evidence = apply_rules(events, scoring, text)
     names = dict(zip(active["staff_id"], active["name"], strict=True))
     evidence["name"] = evidence["staff_id"].map(names)
     staff = staff_table(
@@ -239,7 +240,7 @@ def score_frames(
         days=derived.days,
         leave_days=derived.leave_days,
         warnings=warnings,
-        lang=lang,
+        lang=text.lang,
     )
 
 

@@ -36,6 +36,7 @@ from csops.domain.scoring import ScoreResult, score_frames
 from csops.domain.shipments import ShippingList, UnpaidList, unpaid_orders, unshipped_orders
 from csops.errors import InputError, files_lacking
 from csops.ingest.discover import Inputs
+from csops.report.evidence import phrases
 from csops.rules.chats import ChatRules
 from csops.rules.commission import CommissionRules
 from csops.rules.kpi import KpiRules
@@ -329,7 +330,7 @@ def _score(
     events = None
     if _scoring_uses_chats(rules):  # a scoring rule counts chat events
         kpis = chats if chats is not None else _chats(data, rules, month)
-        events = chat_events(kpis, rules.get(ChatRules).unanswered_s, lang)
+        events = chat_events(kpis, rules.get(ChatRules).unanswered_s, phrases(lang))
     result = score_frames(
         data.staff,
         data.attendance,
@@ -341,7 +342,7 @@ def _score(
         month,
         strict=strict,
         previous_levels=previous_levels or None,
-        lang=lang,
+        text=phrases(lang),
         chat_events=events,
     )
     absent = []
@@ -446,7 +447,6 @@ def _kpi(
         scoring=scoring,
         chat_limit_s=rules.get(ChatRules).fast_reply_s,
         rounding=rules.settings.rounding,
-        lang=lang,
         notes=notes,
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from csops.domain.kpi import QA_ITEMS, KpiResult, rule_text
+from csops.domain.kpi import QA_ITEMS, KpiResult
 from csops.report.labels import label
 from csops.report.output import (
     Column,
@@ -17,7 +17,7 @@ from csops.report.output import (
     Sheet,
     cell_text,
 )
-from csops.rules.kpi import METRICS
+from csops.rules.kpi import METRICS, MetricRule
 from csops.rules.scoring import ScoringRules
 
 UNIT_TYPES: dict[str, ColumnType] = {
@@ -282,3 +282,40 @@ def kpi_report(
         sheets=kpi_sheets(result, lang, scoring=scoring, compact=compact),
         notes=list(result.notes),
     )
+
+
+def rule_text(rule: MetricRule, lang: str) -> str:
+    """The scoring rule in one line: `≥ 0.9 → 100; ≥ 0.75 → 80; else 0`."""
+    unit = rule.info.unit
+    if unit == "seconds":
+
+        def fmt(x: float) -> str:
+            return f"{x:g} s"
+    elif unit == "rate":
+
+        def fmt(x: float) -> str:
+            return f"{x * 100:g}%"
+    else:
+
+        def fmt(x: float) -> str:
+            return f"{x:g}"
+
+    if rule.bands is not None:
+        sign = "≥" if rule.info.direction == "higher" else "≤"
+        parts = [
+            f"{sign} {fmt(b.min if b.min is not None else b.max)} → {b.points:g}"  # type: ignore[arg-type]
+            for b in rule.bands
+        ]
+        parts.append(("其余" if lang == "zh" else "else") + f" → {rule.otherwise:g}")
+        text = "; ".join(parts)
+    else:
+        lin = rule.linear
+        assert lin is not None
+        joiner = "线性" if lang == "zh" else "linear"
+        text = (
+            f"{fmt(lin.best)} → {lin.best_points:g} … {fmt(lin.worst)} → "
+            f"{lin.worst_points:g} ({joiner})"
+        )
+    if rule.missing != "redistribute":
+        text += ("; 缺数据" if lang == "zh" else "; no data") + f" → {float(rule.missing):g}"
+    return text
