@@ -75,3 +75,52 @@ def test_unquoted_clock_time_is_understood(tmp_path: Path) -> None:
     )
     hours = load_rules(folder).settings.service_hours
     assert (hours.open.hour, hours.close.hour) == (8, 23)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("base: 10 ", "base: .nan ", "scoring.yaml: base: .nan (line 13) is not a number"),
+        ("points: -0.5 ", "points: -.inf ", "(line 37) is not a number a rule can use"),
+        ("base: 10 ", 'base: "nan" ', "scoring.yaml: base: "),  # quoted: pydantic refuses it
+    ],
+)
+def test_a_rule_number_that_is_not_finite_is_refused(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    """`.nan` gave every staff member NaN and level "ok"; `-.inf` made lates cost nothing."""
+    folder = copy_rules(tmp_path)
+    path = folder / "scoring.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(folder)
+    assert expected in caught.value.message
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    """A second `tiers:` block silently won over the first."""
+    folder = copy_rules(tmp_path)
+    path = folder / "commission.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("tiers:")))
+    path.write_text(text + "tiers:\n  - {from: 0, rate: 0.5}\n", encoding="utf-8")
+    last = len(text.splitlines()) + 1
+    with pytest.raises(RuleError) as caught:
+        load_rules(folder)
+    assert caught.value.message == (
+        f"{folder.name}/commission.yaml: tiers: the key is given twice (lines {line + 1} and "
+        f"{last}); only one may stay: delete or merge the other"
+    )
+
+
+def test_json_never_holds_nan_or_infinity() -> None:
+    import json
+    from decimal import Decimal
+
+    from csops.report.output import to_json
+
+    text = to_json({"a": float("nan"), "b": [float("inf"), 1.5], "c": Decimal("NaN"), "d": "NaN"})
+    assert json.loads(text) == {"a": None, "b": [None, 1.5], "c": None, "d": "NaN"}
+    assert "NaN" not in text.replace('"NaN"', "") and "Infinity" not in text

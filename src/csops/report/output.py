@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -82,8 +83,25 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def _finite(value: Any) -> Any:
+    """The document with every NaN or infinite number as null: JSON has no NaN, and a
+    reader must never meet `NaN` where a figure should be."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    text = json.dumps(
+        _finite(document), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False
+    )
+    return text + "\n"
 
 
 def _period_of(document: dict[str, Any]) -> str:

@@ -18,9 +18,10 @@ def normalize_word(word: str) -> str:
 
 
 class RuleModel(BaseModel):
-    """Base of every rule model: unknown keys are errors (a typo must not pass silently)."""
+    """Base of every rule model: unknown keys are errors (a typo must not pass silently),
+    and a number is finite ("nan" or "inf" in quotes included)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _parse_clock(value: object) -> object:

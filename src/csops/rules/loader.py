@@ -9,6 +9,7 @@ as `rules/scoring.yaml: deductions[2].points: expected a number, got 'abc'`.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -136,7 +137,13 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
     except OSError as exc:
         raise RuleError(f"{display}: cannot be read ({exc.strerror})") from None
     try:
-        return yaml.load(raw.decode("utf-8-sig"), Loader=SAFE_LOADER), raw
+        text = raw.decode("utf-8-sig")
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        problems = _node_problems(node, display) if node is not None else []
+        if problems:
+            raise RuleError(problems[0] if len(problems) == 1 else "\n".join(problems),
+                            details=problems)  # fmt: skip
+        return yaml.load(text, Loader=SAFE_LOADER), raw
     except UnicodeDecodeError:
         raise RuleError(f"{display}: is not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as exc:
@@ -144,6 +151,40 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RuleError(f"{display}: not valid YAML{where}: {problem}") from None
+
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|nan)", re.IGNORECASE)
+
+
+def _node_problems(node: yaml.Node, display: str, path: str = "") -> list[str]:
+    """What yaml.safe_load would pass silently: a key given twice in one mapping (the last
+    one would win) and a number that is not finite (.nan, .inf), each with its key path and
+    line."""
+    problems: list[str] = []
+    where = f"{display}: {path + ': ' if path else ''}"
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            child = f"{path}.{name}" if path else name
+            if name in seen:
+                problems.append(
+                    f"{display}: {child}: the key is given twice (lines {seen[name]} and "
+                    f"{line}); only one may stay: delete or merge the other"
+                )
+            seen.setdefault(name, line)
+            problems.extend(_node_problems(value, display, child))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            problems.extend(_node_problems(item, display, f"{path}[{i}]"))
+    elif node.tag == _FLOAT_TAG and _NOT_FINITE.fullmatch(str(node.value).strip()):
+        problems.append(
+            f"{where}{node.value} (line {node.start_mark.line + 1}) is not a number a rule "
+            "can use; write a finite number"
+        )
+    return problems
 
 
 def load_rules(folder: Path | None = None) -> RuleSet:
@@ -163,7 +204,7 @@ def load_rules(folder: Path | None = None) -> RuleSet:
         try:
             data, raw = read_yaml(path, display)
         except RuleError as exc:
-            problems.append(exc.message)
+            problems.extend(exc.details or [exc.message])
             continue
         try:
             models[model] = model.model_validate(data if data is not None else {})
