@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from csops.cli.common import (
     ChatsOpt,
@@ -34,7 +33,7 @@ from csops.cli.common import (
 from csops.errors import UsageError
 from csops.jobs.month import figures_of
 from csops.report.chats import explain_report, kpi_report
-from csops.report.output import emit
+from csops.report.output import emit, say
 
 
 @handle_errors
@@ -77,4 +76,4 @@ def chats(
     if fmt != "table":
         # A table carries its notes; JSON / CSV / xlsx keep them out of the data.
         for note in report.notes:
-            err_console.print(Text(note), soft_wrap=True)
+            say(err_console, note)

@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from csops.domain.period import Month
 from csops.errors import CsopsError, UsageError
 from csops.ingest.discover import Inputs
 from csops.ingest.read import SUPPORTED_SUFFIXES
+from csops.report.output import say
 from csops.rules import RuleSet, load_rules
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,7 +78,7 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CsopsError as exc:
             # Text, not markup: messages quote user data such as `deductions[2]`.
-            err_console.print(Text.assemble(("Error:", "red"), " ", exc.message), soft_wrap=True)
+            say(err_console, exc.message, style="red", prefix="Error:")
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.text import Text
 
 from csops.cli.common import (
     FormatOpt,
@@ -25,7 +24,7 @@ from csops.domain.grades import GradeResult, grade_year
 from csops.jobs.closing import year_records
 from csops.report.evidence import phrases
 from csops.report.labels import label
-from csops.report.output import Column, Report, Sheet, emit
+from csops.report.output import Column, Report, Sheet, emit, say
 from csops.rules.grades import GradeRules
 
 GradeYearOpt = Annotated[int, typer.Option("--year", help="The year to grade, YYYY.")]
@@ -114,4 +113,4 @@ def grade(
     emit(report, fmt, out, language, out_console())
     if fmt != "table":
         for note in report.notes:
-            err_console.print(Text(note), soft_wrap=True)
+            say(err_console, note)

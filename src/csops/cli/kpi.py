@@ -16,7 +16,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from csops.cli.common import (
     DataOpt,
@@ -51,6 +50,7 @@ from csops.report.output import (
     Report,
     emit,
     render_table,
+    say,
     write_text_atomic,
 )
 from csops.rules.kpi import KpiRules
@@ -139,7 +139,7 @@ def kpi(
         report = Report(report.document, report.sheets[1:2], report.notes)
     emit(report, fmt, out, language, out_console())
     for note in report.notes:
-        err_console.print(Text(note), soft_wrap=True)
+        say(err_console, note)
 
 
 def _print_tables(report: Report, lang: str, explain: bool, out: Path | None) -> None:
@@ -152,6 +152,6 @@ def _print_tables(report: Report, lang: str, explain: bool, out: Path | None) ->
             continue
         render_table(Report(report.document, [sheet]), lang, console)
     for note in report.notes:
-        console.print(note, markup=False, highlight=False)
+        say(console, note)
     if out is not None:
         write_text_atomic(out, buffer.getvalue())

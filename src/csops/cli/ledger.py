@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.text import Text
 
 from csops.cli.common import (
     DataOpt,
@@ -29,7 +28,7 @@ from csops.cli.common import (
 )
 from csops.errors import UsageError
 from csops.jobs.closing import ClosedMonth, close_month, month_history, staff_history
-from csops.report.output import Column, Report, Sheet, emit
+from csops.report.output import Column, Report, Sheet, emit, say
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 
@@ -180,7 +179,7 @@ def close(
     emit(report, fmt, out, language, out_console())
     if fmt != "table":
         for note in report.notes:
-            err_console.print(Text(note), soft_wrap=True)
+            say(err_console, note)
 
 
 # ---------------------------------------------------------------- history
@@ -283,4 +282,4 @@ def history(
     emit(report, fmt, out, language, out_console())
     if fmt != "table":
         for note in report.notes:
-            err_console.print(Text(note), soft_wrap=True)
+            say(err_console, note)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from csops.cli.common import (
     AttendanceOpt,
@@ -45,6 +44,8 @@ from csops.jobs.monthly import (
     overdue_count,
 )
 from csops.report.labels import label
+from csops.report.output import say
+from csops.terminal import visible
 
 
 def _append_log(log: Path | None, started: datetime, text: str) -> None:
@@ -54,9 +55,10 @@ def _append_log(log: Path | None, started: datetime, text: str) -> None:
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"{started:%Y-%m-%d %H:%M:%S} {text}\n")
+            # One line whatever the text holds: a file name with a newline forges no line.
+            fh.write(f"{started:%Y-%m-%d %H:%M:%S} {visible(text, one_line=True)}\n")
     except OSError as exc:
-        err_console.print(Text(f"Warning: --log {log}: cannot write ({exc.strerror})"))
+        say(err_console, f"Warning: --log {log}: cannot write ({exc.strerror})")
 
 
 @handle_errors
@@ -147,7 +149,7 @@ def monthly(
         raise
     _append_log(log, started_at, f"ok: {line}")
     if not quiet:
-        typer.echo(line)
+        typer.echo(visible(line))
 
 
 def _monthly(

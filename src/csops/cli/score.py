@@ -28,7 +28,7 @@ from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.errors import UsageError
 from csops.jobs.closing import levels_before
 from csops.jobs.month import figures_of
-from csops.report.output import Report, emit, render_table, write_text_atomic
+from csops.report.output import Report, emit, render_table, say, write_text_atomic
 from csops.report.scores import score_report
 
 ExplainOpt = Annotated[
@@ -96,6 +96,6 @@ def _print_tables(report: Report, lang: str, explain: bool, out: Path | None) ->
     if explain:
         render_table(Report(report.document, report.sheets[1:]), lang, console)
     for note in report.notes:
-        console.print(note, markup=False, highlight=False)
+        say(console, note)
     if out is not None:
         write_text_atomic(out, buffer.getvalue())

@@ -33,7 +33,7 @@ from csops.cli.common import (
 from csops.domain.period import Month
 from csops.errors import EXIT_ALERT, UsageError
 from csops.jobs.month import figures_of, unpaid
-from csops.report.output import Report, emit
+from csops.report.output import Report, emit, say
 from csops.report.shipments import overdue_report, unpaid_report
 from csops.rules.shipping import ShippingRules, parse_duration_hours
 
@@ -78,7 +78,7 @@ def _emit(report: Report, fmt: Any, out: Any, lang: str) -> None:
     if fmt != "table":
         # A table carries its notes; JSON / CSV / xlsx keep them out of the data.
         for note in report.notes:
-            err_console.print(Text(note), soft_wrap=True)
+            say(err_console, note)
 
 
 # ---------------------------------------------------------------- commands

@@ -340,7 +340,10 @@ def _progress(src: SourceFile) -> Iterator[None]:
         yield
         return
     from rich.console import Console
+    from rich.text import Text
+
+    from csops.terminal import visible
 
     console = Console(stderr=True)
-    with console.status(f"reading {src.display} ({src.size >> 20} MB)…"):
+    with console.status(Text(f"reading {visible(src.display)} ({src.size >> 20} MB)…")):
         yield

@@ -1,6 +1,7 @@
 """The cells of a report: sheets and columns, a value's text, and the one guard for input
 text (`inert`: a cell a spreadsheet would run as a formula gets a leading `'`, the OWASP
-CSV-injection rule). Every writer — the CSV writer (`report.detail`), the workbooks
+CSV-injection rule; `visible`: control characters and bidi overrides shown as escapes on
+a terminal or in a log line). Every writer — the CSV writer (`report.detail`), the workbooks
 (`report.workbook`, `report.output.write_xlsx`) and the tables — takes its cells from here."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from csops.terminal import visible  # noqa: F401 (the writers' guard, re-exported)
 
 ColumnType = Literal["text", "int", "number", "money", "rate", "datetime", "date", "seconds"]
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

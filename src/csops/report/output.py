@@ -21,6 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from csops.errors import UsageError
 from csops.report.cells import (  # noqa: F401 (the writers' names, re-exported)
@@ -31,6 +32,7 @@ from csops.report.cells import (  # noqa: F401 (the writers' names, re-exported)
     _plain,
     cell_text,
     inert,
+    visible,
 )
 from csops.report.detail import write_csv
 from csops.report.files import (  # noqa: F401 (re-exported)
@@ -58,19 +60,30 @@ def render_table(report: Report, lang: str, console: Console) -> None:
     period = _period_of(report.document)
     for sheet in report.sheets[:1]:
         title = label(sheet.key, lang) + (f" · {period}" if period else "")
-        table = Table(title=title, header_style="bold", title_style="bold")
+        table = Table(title=Text(title), header_style="bold", title_style="bold")
         for col in sheet.columns:
             numeric = col.type not in ("text", "datetime", "date")
-            table.add_column(label(col.key, lang), justify="right" if numeric else "left")
+            table.add_column(
+                Text(visible(label(col.key, lang))), justify="right" if numeric else "left"
+            )
         frame, n = sheet.frame, len(sheet.frame)
         cells = [frame[c.key].tolist() if c.key in frame else [None] * n for c in sheet.columns]
         styles = [None] * n if sheet.styles is None else sheet.styles.tolist()
         for i in range(n):
-            texts = (cell_text(cells[j][i], c.type) for j, c in enumerate(sheet.columns))
+            # Text, never markup: a buyer nick `[/bold]` or `[link=…]` is shown as written.
+            texts = (
+                Text(visible(cell_text(cells[j][i], c.type))) for j, c in enumerate(sheet.columns)
+            )
             table.add_row(*texts, style=styles[i])
         console.print(table)
     for note in report.notes:
-        console.print(note, markup=False, highlight=False)
+        say(console, note)
+
+
+def say(console: Console, message: str, style: str | None = None, prefix: str = "") -> None:
+    """A note, warning or error line: text, never markup, control characters escaped."""
+    head = Text.assemble((prefix, style or ""), " ") if prefix else Text("")
+    console.print(Text.assemble(head, visible(message)), soft_wrap=True, highlight=False)
 
 
 def _json_default(value: Any) -> Any:
