@@ -8,12 +8,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from csops.domain.attendance import (
-    AttendanceMonth,
-    derive_attendance,
-    leave_calendar_days,
-    parse_shift,
-)
+from csops.domain.attendance import AttendanceMonth, derive_attendance
+from csops.domain.attendance_leave import leave_calendar_days
+from csops.domain.attendance_shifts import parse_shift
 from csops.domain.period import Month
 from csops.errors import InputError
 from csops.rules import RuleSet

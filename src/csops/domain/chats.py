@@ -21,104 +21,28 @@ scoring engine reads (`waits`, `replies_within_30s`, `unanswered_10min`, …).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from csops.domain.chatlog import changes, positions_in
-from csops.domain.money import fen_to_yuan, round_fen
+from csops.domain.chat_figures import FIGURES, _figures
+from csops.domain.chat_sales import _Conversations, _Inquiries, _inquiries, _sales
+from csops.domain.chat_waits import (
+    DAY_S,
+    NS,
+    WaitLog,
+    _clock_start,
+    _narrow_cumsum,
+    _position_type,
+    _shift_flags,
+    _ticks,
+)
+from csops.domain.chatlog import changes
 from csops.domain.period import Month
 from csops.domain.roster import Roster
 from csops.rules.base import RoundingName, ServiceHours
 from csops.rules.chats import ChatRules
-
-NS = 1_000_000_000
-DAY_S = 86_400
-
-# The per-staff KPIs in report order (also the JSON keys, after staff_id and name).
-KPI_COLUMNS = (
-    "conversations",
-    "buyer_messages",
-    "staff_messages",
-    "first_response_s",
-    "avg_response_s",
-    "replies_within_30s",
-    "unanswered_10min",
-    "reply_rate",
-    "answer_ratio",
-    "inquiries",
-    "paid_buyers",
-    "conversion_rate",
-    "next_day_conversion_rate",
-    "paid_amount",
-    "avg_order_value",
-    "satisfaction_rate",
-)
-
-# Counts summed per chat account; KPIs are derived from them (so totals derive the same way).
-_COUNTS = (
-    "conversations",
-    "asked_conversations",  # with a buyer message
-    "replied_conversations",  # with a buyer message and a staff message
-    "buyer_messages",
-    "staff_messages",
-    "waits",
-    "answered_waits",
-    "response_s_sum",
-    "first_waits_answered",
-    "first_response_s_sum",
-    "replies_within_30s",
-    "unanswered_10min",
-    "ratings",
-    "satisfied_ratings",
-)
-
-
-@dataclass
-class WaitLog:
-    """Every wait started in the month with what its evidence needs: the chat-log rows and
-    the staff rows its `key` refers to."""
-
-    waits: pd.DataFrame  # one row per wait started in the month, by start
-    staff: pd.DataFrame  # row `key` of the waits: staff_id, name (or the unknown account)
-    messages: pd.DataFrame = field(repr=False)
-
-    def wait_rows(self, picked: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
-        """Some rows of `waits` with their chat-log evidence: account, buyer, when the wait
-        started, when its clock started, the reply, and the file and row of both. With
-        `text=False` account, buyer and files keep the log's categorical type (millions of
-        waits: one string per distinct value, not per wait)."""
-        msgs = self.messages
-        start, end = picked["start"].to_numpy(), picked["end"].to_numpy()
-        answered = end >= 0
-        safe_end = np.where(answered, end, 0)
-
-        def at(column: str, index: np.ndarray) -> pd.Series:
-            # The array's own take: no 10M-row column turned into an array, and no index
-            # taken beside it (millions of waits: a second per run, measured).
-            return pd.Series(msgs[column].array.take(index), index=picked.index, copy=False)
-
-        def label(column: str, index: np.ndarray) -> pd.Series:
-            return at(column, index).astype(str) if text else at(column, index)
-
-        return pd.DataFrame(
-            {
-                "account": label("account", start),
-                "buyer": label("buyer", start),
-                "wait_start": at("time", start),
-                "clock_start": picked["clock_start"],
-                "reply_at": at("time", safe_end).where(answered),
-                "response_s": picked["response_s"],
-                "wait_messages": picked["buyer_messages"],
-                "start_file": label("_file", start),
-                "start_row": at("_row", start),
-                "reply_file": label("_file", safe_end).where(answered),
-                "reply_row": at("_row", safe_end).astype("Int64").where(answered),
-            },
-            copy=False,  # every column is new here
-        ).reset_index(drop=True)
 
 
 @dataclass
@@ -150,53 +74,6 @@ class ChatKpis:
         return self.wait_log.wait_rows(picked, text=text)
 
 
-def _shift_flags(values: np.ndarray, first: bool) -> np.ndarray:
-    """values[i-1] at i, `first` at 0."""
-    out = np.empty(len(values), dtype=bool)
-    if len(values):
-        out[0] = first
-        out[1:] = values[:-1]
-    return out
-
-
-def _clock_start(times: np.ndarray, hours: ServiceHours, second: int = NS) -> np.ndarray:
-    """When the clock of a wait starting at `times` (`second` ticks a second) starts: the
-    time itself inside service hours, else the next opening (later that day or the next
-    day)."""
-    a_day = DAY_S * second
-    opens = (hours.open.hour * 3600 + hours.open.minute * 60) * second
-    closes = (hours.close.hour * 3600 + hours.close.minute * 60) * second or a_day
-    tod = times % a_day
-    out = times.copy()  # most waits start in service hours: only the others are changed
-    early = tod < opens
-    out[early] += opens - tod[early]
-    late = tod >= closes
-    out[late] += a_day + opens - tod[late]
-    return out
-
-
-_TICKS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": NS}
-
-
-def _ticks(values: pd.Series) -> tuple[np.ndarray, int]:
-    """The datetimes in their own unit (no 10M-row conversion), and its ticks a second."""
-    times = values.to_numpy()
-    if times.dtype.kind != "M" or np.datetime_data(times.dtype)[0] not in _TICKS:
-        times = values.to_numpy(dtype="datetime64[ns]")
-    return times, _TICKS[np.datetime_data(times.dtype)[0]]
-
-
-def _position_type(n: int) -> type[np.signedinteger[Any]]:
-    """int32 for numbers up to `n` when they fit: half the memory of int64 for 10M rows,
-    and each new 80 MB array costs the kernel a fresh 80 MB to zero."""
-    return np.int32 if n <= np.iinfo(np.int32).max else np.int64
-
-
-def _narrow_cumsum(flags: np.ndarray) -> np.ndarray:
-    """`np.cumsum(flags)` in `_position_type`."""
-    return np.cumsum(flags, dtype=_position_type(len(flags)))
-
-
 def _ratings(
     messages: pd.DataFrame, conv_id: np.ndarray, satisfied: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -210,23 +87,6 @@ def _ratings(
     last = np.ones(len(rows), dtype=bool)
     last[:-1] = conv[1:] != conv[:-1]
     return conv[last], good_u[codes[rows[last]]]
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted: `np.unique` by a sort (numpy 2.4's hashing unique
-    takes seconds where sorting takes a fraction of one on millions of int64)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
-
-
-def _pairs_count(keys: np.ndarray, items: np.ndarray, n_items: int, n_keys: int) -> np.ndarray:
-    """Distinct items per key (e.g. distinct buyers per staff row)."""
-    if not len(keys):
-        return np.zeros(n_keys, dtype=np.int64)
-    pairs = _distinct(keys.astype(np.int64) * n_items + items)
-    return np.bincount(pairs // n_items, minlength=n_keys)
 
 
 def chat_kpis(
@@ -435,205 +295,3 @@ def chat_kpis(
         has_orders=orders is not None,
         has_ratings=has_ratings,
     )
-
-
-# Counts kept beside the KPIs in `ChatKpis.staff` (denominators, for the scoring engine).
-EXTRA_COUNTS = (
-    "waits",
-    "answered_waits",
-    "asked_conversations",
-    "replied_conversations",
-    "first_waits_answered",
-    "ratings",
-    "satisfied_ratings",
-    "next_day_paid_buyers",
-)
-FIGURES = (*KPI_COLUMNS, *EXTRA_COUNTS)
-_SALES = (
-    "inquiries",
-    "paid_buyers",
-    "next_day_paid_buyers",
-    "conversion_rate",
-    "next_day_conversion_rate",
-    "paid_amount",
-    "avg_order_value",
-)
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return float(num) / float(den) if den else None
-
-
-def _figures(
-    c: dict[str, Any], sales: dict[str, np.ndarray] | None, slot: int, rounding: RoundingName
-) -> dict[str, Any]:
-    """Every figure of one staff row (or of the shop: the last sales slot) from its counts."""
-    out: dict[str, Any] = {k: int(round(float(c[k]))) for k in _COUNTS if not k.endswith("_sum")}
-    out |= {
-        "first_response_s": _ratio(c["first_response_s_sum"], c["first_waits_answered"]),
-        "avg_response_s": _ratio(c["response_s_sum"], c["answered_waits"]),
-        "reply_rate": _ratio(c["replied_conversations"], c["asked_conversations"]),
-        "answer_ratio": _ratio(c["staff_messages"], c["buyer_messages"]),
-        "satisfaction_rate": _ratio(c["satisfied_ratings"], c["ratings"]),
-    }
-    if sales is None:
-        return out | dict.fromkeys(_SALES)
-    inquiries = int(sales["inquiries"][slot])
-    paid = int(sales["paid_buyers"][slot])
-    next_day = int(sales["next_day_paid_buyers"][slot])
-    amount = fen_to_yuan(int(sales["paid_fen"][slot]))
-    return out | {
-        "inquiries": inquiries,
-        "paid_buyers": paid,
-        "next_day_paid_buyers": next_day,
-        "conversion_rate": _ratio(paid, inquiries),
-        "next_day_conversion_rate": _ratio(next_day, inquiries),
-        "paid_amount": amount,
-        "avg_order_value": round_fen(amount / Decimal(paid), rounding) if paid else None,
-    }
-
-
-@dataclass
-class _Conversations:
-    conv_id: np.ndarray  # per message: its conversation
-    account: np.ndarray  # per conversation: account code
-    buyer: np.ndarray  # per conversation: buyer code
-    day: np.ndarray  # per conversation: epoch day
-    asked: np.ndarray  # per conversation: in the month and has a buyer message
-
-
-@dataclass
-class _Inquiries:
-    """Per asked conversation (in the month, with a buyer message): whether it is an
-    inquiry and converted (that day / by the next day), and the orders it converted
-    (`first`, `stop`: a range of `order_fen`)."""
-
-    account: np.ndarray  # account code
-    buyer: np.ndarray  # buyer code
-    inquiry: np.ndarray
-    converted: np.ndarray
-    converted_next: np.ndarray
-    first: np.ndarray
-    stop: np.ndarray
-    order_fen: np.ndarray  # paid fen of the chatting buyers' orders, by buyer and time
-
-
-def _inquiries(
-    buyers: pd.Index,
-    orders: pd.DataFrame,
-    convs: _Conversations,
-    t: np.ndarray,
-    second: int,
-    fb: np.ndarray,
-    month: Month,
-    rules: ChatRules,
-    notes: list[str],
-) -> _Inquiries:
-    """询单 and conversion of every asked conversation: the part of the sales figures that
-    knows nothing of staff rows, so it runs beside the wait figures."""
-    lookback = rules.inquiry_lookback_days
-
-    orders = orders[["buyer", "paid_at", "paid_amount_fen"]]  # not every column filtered
-    paid = orders[orders["paid_at"].notna() & orders["buyer"].notna()]
-    o_buy = positions_in(paid["buyer"], buyers)
-    o_s = paid["paid_at"].to_numpy(dtype="datetime64[ns]").view(np.int64) // NS
-    o_fen = paid["paid_amount_fen"].fillna(0).to_numpy(dtype=np.int64)
-    if len(paid):
-        first_paid = paid["paid_at"].min()
-        needed = month.start - pd.Timedelta(days=lookback)
-        if first_paid > needed:
-            notes.append(
-                f"orders start at {first_paid:%Y-%m-%d %H:%M}: payments before it are unseen, "
-                f"so chats before {first_paid + pd.Timedelta(days=lookback):%Y-%m-%d} may count "
-                f"buyers who paid within {lookback} days as inquiries; export orders from "
-                f"{needed:%Y-%m-%d}"
-            )
-    chatted = o_buy >= 0  # orders of buyers who never chatted play no part
-    o_buy, o_s, o_fen = o_buy[chatted], o_s[chatted], o_fen[chatted]
-
-    # The chat time of a conversation: its first buyer message.
-    bpos = np.flatnonzero(fb)
-    bconv = convs.conv_id[bpos]
-    firstb = changes(bconv)
-    chat_s = np.zeros(len(convs.account), dtype=np.int64)
-    chat_s[bconv[firstb]] = t[bpos[firstb]] // second
-    conv = np.flatnonzero(convs.asked)
-    q_buy, q_s = convs.buyer[conv], chat_s[conv]
-    q_day_end = (convs.day[conv] + 1) * DAY_S
-
-    # One sorted int64 key per order: buyer code in the high bits, seconds (from a base
-    # 21+ days before everything) in the low 32 bits; searchsorted then finds, for every
-    # conversation at once, the buyer's orders before, on and after the chat.
-    base = min((int(a.min()) for a in (q_s, o_s) if len(a)), default=0)
-    base -= (lookback + 2) * DAY_S
-
-    def key(b: np.ndarray, s: np.ndarray) -> np.ndarray:
-        return (b << 32) | np.clip(s - base, 0, (1 << 32) - 1)
-
-    # Orders of equal key (one buyer, one second) may come in any order: a range of keys
-    # holds all of them or none, so sums and counts are the same (6× faster than lexsort).
-    o_key = key(o_buy, o_s)
-    order = np.argsort(o_key)
-    o_key = o_key[order]
-    # The conversations in key order: searchsorted then walks the orders once (a tenth of
-    # the time of a million lookups in random order); the results go back in place.
-    by_key = np.argsort(key(q_buy, q_s))
-    k_buy, k_s, k_end = q_buy[by_key], q_s[by_key], q_day_end[by_key]
-
-    def first_at_or_after(seconds: np.ndarray) -> np.ndarray:
-        out = np.empty(len(by_key), dtype=np.int64)
-        out[by_key] = np.searchsorted(o_key, key(k_buy, seconds), "left")
-        return out
-
-    i_lo = first_at_or_after(k_s - lookback * DAY_S)
-    i_chat = first_at_or_after(k_s)
-    i_end = first_at_or_after(k_end)
-    i_next = first_at_or_after(k_end + DAY_S)
-    inquiry = (i_chat == i_lo) | (i_end > i_chat)  # no payment before, or paid after
-    return _Inquiries(
-        account=convs.account[conv],
-        buyer=q_buy,
-        inquiry=inquiry,
-        converted=inquiry & (i_end > i_chat),
-        converted_next=inquiry & (i_next > i_chat),
-        first=i_chat,
-        stop=i_end,
-        order_fen=o_fen[order],
-    )
-
-
-def _sales(q: _Inquiries, acc_key: np.ndarray, n_buyers: int, n_keys: int) -> dict[str, np.ndarray]:
-    """询单人数, paid buyers (same day / next day) and their paid amount, per staff row.
-
-    Arrays have one slot per staff row plus a last one for the shop, where buyers and
-    orders are counted once however many staff members they chatted with.
-    """
-    n_buy = max(n_buyers, 1)
-    q_key = acc_key[q.account]
-    mapped = q_key >= 0
-
-    def distinct_buyers(mask: np.ndarray) -> np.ndarray:
-        out = np.zeros(n_keys + 1, dtype=np.int64)
-        out[:n_keys] = _pairs_count(q_key[mask & mapped], q.buyer[mask & mapped], n_buy, n_keys)
-        seen = np.zeros(n_buy, dtype=bool)  # buyer codes are 0..n_buyers-1: no sort
-        seen[q.buyer[mask]] = True
-        out[n_keys] = np.count_nonzero(seen)
-        return out
-
-    # The orders behind paid_amount: paid in [chat, end of day) after an inquiry chat.
-    converted = q.converted
-    lengths = (q.stop - q.first)[converted]
-    owner = np.repeat(q_key[converted], lengths)
-    first = np.repeat(q.first[converted], lengths)
-    o_idx = first + np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    n_orders = max(len(q.order_fen), 1)
-    paid_fen = np.zeros(n_keys + 1, dtype=np.int64)
-    credited = _distinct(owner[owner >= 0] * n_orders + o_idx[owner >= 0])
-    np.add.at(paid_fen, credited // n_orders, q.order_fen[credited % n_orders])
-    paid_fen[n_keys] = q.order_fen[_distinct(o_idx)].sum()
-    return {
-        "inquiries": distinct_buyers(q.inquiry),
-        "paid_buyers": distinct_buyers(converted),
-        "next_day_paid_buyers": distinct_buyers(q.converted_next),
-        "paid_fen": paid_fen,
-    }

@@ -30,13 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.domain.attendance import drop_unknown_staff
 from csops.domain.chats import ChatKpis
 from csops.domain.commission import CommissionResult
 from csops.domain.money import fen_to_yuan, money_str, round_fen
 from csops.domain.period import Month, Quarter
 from csops.domain.roster import Roster
 from csops.domain.scoring import ScoreResult
+from csops.domain.staff_rows import drop_unknown_staff
 from csops.errors import Problem, RuleError, raise_problems
 from csops.rules.kpi import METRICS, Card, KpiRules, MetricRule, QaRules, Source
 from csops.rules.scoring import ScoringRules

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.domain.attendance import drop_unknown_staff, files_of, in_service
 from csops.domain.incidents import classify_incidents
 from csops.domain.money import fen_to_yuan, money_str
 from csops.domain.period import Month
@@ -21,6 +20,7 @@ from csops.domain.score_base import (
     _fmt,
     _map_unique,
 )
+from csops.domain.staff_rows import drop_unknown_staff, files_of, in_service
 from csops.errors import Problem, raise_problems
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds

@@ -31,7 +31,8 @@ from typing import Any
 
 import pandas as pd
 
-from csops.domain.chats import FIGURES, ChatKpis
+from csops.domain.chat_figures import FIGURES
+from csops.domain.chats import ChatKpis
 from csops.domain.commission import CommissionResult, rate_str
 from csops.domain.grades import YearRecords
 from csops.domain.money import money_str

@@ -27,7 +27,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from csops.domain.chats import ChatKpis, WaitLog
+from csops.domain.chat_waits import WaitLog
+from csops.domain.chats import ChatKpis
 from csops.domain.period import Month
 from csops.ingest.discover import Inputs
 from csops.jobs.closing import ClosedMonth, figures_to_close, month_results, store_month

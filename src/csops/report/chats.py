@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csops.domain.chats import KPI_COLUMNS, ChatKpis, WaitLog
+from csops.domain.chat_figures import KPI_COLUMNS
+from csops.domain.chat_waits import WaitLog
+from csops.domain.chats import ChatKpis
 from csops.domain.money import money_str
 from csops.domain.privacy import mask_buyers
 from csops.errors import UsageError

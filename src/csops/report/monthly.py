@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from csops.domain.chats import ChatKpis, WaitLog
+from csops.domain.chat_waits import WaitLog
+from csops.domain.chats import ChatKpis
 from csops.domain.commission import CommissionResult
 from csops.domain.kpi import KpiResult
 from csops.domain.scoring import ScoreResult
