@@ -22,7 +22,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def november(monkeypatch: pytest.MonkeyPatch) -> None:
     """The clock of a cron run on the 3rd of November: last month is October."""
-    monkeypatch.setattr(period, "current_date", lambda: date(2026, 11, 3))
+    monkeypatch.setattr(period, "current_date", lambda timezone="": date(2026, 11, 3))
 
 
 @pytest.mark.parametrize("command", ["score", "commission", "chats", "kpi"])

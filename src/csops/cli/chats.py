@@ -59,8 +59,8 @@ def chats(
     reply rate, 答问比, 询单人数 and conversion, 客单价, satisfaction; plus shop totals."""
     if explain and staff is None:
         raise UsageError("--explain needs --staff ID: whose waits to list")
-    period = parse_month(month)
     rule_set = open_rules(rules)
+    period = parse_month(month, rule_set)
     files = {"chats": chats_files, "orders": orders, "roster": roster}
     inputs = open_inputs(rule_set, data, encoding, files)
     figures = figures_of(inputs, period, {"chats"})

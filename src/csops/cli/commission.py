@@ -52,8 +52,8 @@ def commission(
     staff member's credited orders with file and row."""
     if explain and staff is None:
         raise UsageError("--explain needs --staff ID (whose credited orders to list)")
-    period = parse_month(month)
     rule_set = open_rules(rules)
+    period = parse_month(month, rule_set)
     files = {"roster": roster, "orders": orders, "chats": chats, "incidents": incidents}
     inputs = open_inputs(rule_set, data, encoding, files)
     language = pick_lang(rule_set, lang)

@@ -128,8 +128,9 @@ def open_inputs(
     return Inputs.scan(rules, data, explicit, encoding)
 
 
-def parse_month(text: str) -> Month:
-    return Month.parse(text)
+def parse_month(text: str, rules: RuleSet) -> Month:
+    """--month; `last` by the shop's clock (settings.yaml `timezone`)."""
+    return Month.parse(text, timezone=rules.settings.timezone)
 
 
 def pick_lang(rules: RuleSet, lang: str | None) -> str:

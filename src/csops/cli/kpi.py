@@ -57,15 +57,17 @@ from csops.rules.kpi import KpiRules
 from csops.rules.scoring import ScoringRules
 
 
-def parse_period(month: str | None, quarter: str | None) -> Month | Quarter:
+def parse_period(
+    month: str | None, quarter: str | None, timezone: str = "Asia/Shanghai"
+) -> Month | Quarter:
     """--month or --quarter (not both); neither: the month before today."""
     if month is not None and quarter is not None:
         raise UsageError(
             "give the period: --month YYYY-MM or --quarter YYYYQn (one of them, not both)"
         )
     if quarter is not None:
-        return Quarter.parse(quarter)
-    return Month.parse(month if month is not None else "last")
+        return Quarter.parse(quarter, timezone=timezone)
+    return Month.parse(month if month is not None else "last", timezone=timezone)
 
 
 @handle_errors
@@ -103,8 +105,8 @@ def kpi(
     """KPI scorecard 绩效考核 per staff member: each metric of the role's card (rules/kpi.yaml)
     with its value, points and weight, the total, the rank in the role, the bonus 绩效奖金.
     A quarter adds up the three months' counts."""
-    period = parse_period(month, quarter)
     rule_set = open_rules(rules)
+    period = parse_period(month, quarter, rule_set.settings.timezone)
     language = pick_lang(rule_set, lang)
     inputs = open_inputs(rule_set, data, encoding)
     # The score levels (bonus withholding) read the closed months before, as csops score.

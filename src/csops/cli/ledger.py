@@ -162,8 +162,8 @@ def close(
         raise UsageError(
             "--format xlsx needs --out FILE.xlsx (a workbook cannot go to the terminal)"
         )
-    period = parse_month(month)
     rule_set = open_rules(rules)
+    period = parse_month(month, rule_set)
     path = ledger_path(rule_set, ledger)
     inputs = open_inputs(rule_set, data, encoding)
     language = pick_lang(rule_set, lang)

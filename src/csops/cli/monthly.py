@@ -167,8 +167,8 @@ def _monthly(
     detail: Detail = "rules",
     jobs: int | None = None,
 ) -> str:
-    period = parse_month(month_text)
     rule_set = open_rules(rules_dir)
+    period = parse_month(month_text, rule_set)
     language = pick_lang(rule_set, lang)
     ledger_file = ledger_path(rule_set, ledger)
     if out.exists() and not out.is_dir():

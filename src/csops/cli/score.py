@@ -57,7 +57,7 @@ def score(
     """Monthly score 月度考核分: points per rule, score and level for every staff member.
     The serious level (low months in a row) reads the months before from the ledger."""
     rule_set = open_rules(rules)
-    period = parse_month(month)
+    period = parse_month(month, rule_set)
     language = pick_lang(rule_set, lang)
     inputs = open_inputs(rule_set, data, None)
     previous, ledger_notes = levels_before(rule_set, ledger_path(rule_set, ledger), period)

@@ -30,7 +30,7 @@ from csops.cli.common import (
     out_console,
     pick_lang,
 )
-from csops.domain.period import Month
+from csops.domain.period import FIRST_YEAR, LAST_YEAR, Month, shop_now
 from csops.errors import EXIT_ALERT, UsageError
 from csops.jobs.month import figures_of, unpaid
 from csops.report.output import Report, emit, say
@@ -45,15 +45,18 @@ AsOfOpt = Annotated[
 _AS_OF = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*")
 
 
-def parse_as_of(text: str | None) -> pd.Timestamp:
-    """`--as-of "2026-10-31 20:00"` (seconds allowed); None → now, to the minute."""
+def parse_as_of(text: str | None, timezone: str = "Asia/Shanghai") -> pd.Timestamp:
+    """`--as-of "2026-10-31 20:00"` (seconds allowed); None → the shop's clock now (its
+    `timezone`, not the server's), to the minute."""
     if text is None:
-        return pd.Timestamp(datetime.now()).floor("min")
+        return pd.Timestamp(shop_now(timezone)).floor("min")
     m = _AS_OF.fullmatch(text)
     try:
         if m is None:
             raise ValueError
         year, month, day, hour, minute, second = (int(g) for g in m.groups(default="0"))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError
         return pd.Timestamp(datetime(year, month, day, hour, minute, second))
     except ValueError:
         raise UsageError(
@@ -105,8 +108,8 @@ def overdue_shipments(
 ) -> None:
     """Paid orders not shipped yet, most urgent first: hours since payment, time left to
     the late-shipment line, level, who handles each (staff from the memo)."""
-    moment = parse_as_of(as_of)
     rule_set = open_rules(rules)
+    moment = parse_as_of(as_of, rule_set.settings.timezone)
     inputs = open_inputs(rule_set, data, encoding, {"orders": orders, "roster": roster})
     month = Month(moment.year, moment.month)
     figures = figures_of(inputs, month, {"overdue"}, as_of=moment, min_level=level)
@@ -143,8 +146,8 @@ def unpaid_orders(
 ) -> None:
     """Orders created, not paid after N hours and not closed: the payment-reminder list
     (催付款, sent at 10:00 and 16:00)."""
-    moment = parse_as_of(as_of)
     rule_set = open_rules(rules)
+    moment = parse_as_of(as_of, rule_set.settings.timezone)
     shipping = rule_set.get(ShippingRules)
     hours = parse_after(after, shipping.unpaid_after)
     inputs = open_inputs(rule_set, data, encoding, {"orders": orders, "roster": roster})

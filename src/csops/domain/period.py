@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from csops.errors import UsageError
 
+SHOP_TIMEZONE = "Asia/Shanghai"  # settings.yaml `timezone`
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years a period may be in
 
-def current_date() -> date:
-    """Today's date, as `last` periods are counted from (the one clock tests replace)."""
-    return date.today()
+
+def shop_now(timezone: str = SHOP_TIMEZONE) -> datetime:
+    """The shop's wall-clock time now (naive, like the exports' times), whatever the time
+    zone of the machine: a server on UTC is 8 hours behind a shop in China."""
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def current_date(timezone: str = SHOP_TIMEZONE) -> date:
+    """The shop's date today, as `last` periods are counted from (the one clock tests
+    replace)."""
+    return shop_now(timezone).date()
+
+
+def _check_year(year: int, option: str, text: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageError(
+            f"{option} {text!r}: the year {year} is outside {FIRST_YEAR}–{LAST_YEAR}; "
+            "expected e.g. 2026-10"
+        )
 
 
 @dataclass(frozen=True)
@@ -22,11 +41,11 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str, today: date | None = None) -> Month:
+    def parse(cls, text: str, today: date | None = None, timezone: str = SHOP_TIMEZONE) -> Month:
         """`2026-10` or `202610` → Month(2026, 10); `last` → the calendar month before
-        `today` (default: `current_date()`)."""
+        `today` (default: the shop's `current_date`)."""
         if text.strip().lower() == "last":
-            return cls.of(today or current_date()).previous()
+            return cls.of(today or current_date(timezone)).previous()
         m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text) or re.fullmatch(
             r"\s*(\d{4})(\d{2})\s*", text
         )
@@ -35,6 +54,7 @@ class Month:
                 f"--month {text!r}: expected a month as YYYY-MM, YYYYMM or last "
                 "(the month before today), e.g. 2026-10"
             )
+        _check_year(int(m.group(1)), "--month", text)
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -74,11 +94,11 @@ class Quarter:
     quarter: int
 
     @classmethod
-    def parse(cls, text: str, today: date | None = None) -> Quarter:
+    def parse(cls, text: str, today: date | None = None, timezone: str = SHOP_TIMEZONE) -> Quarter:
         """`2026Q4`, `2026-Q4` or `2026q4` → Quarter(2026, 4); `last` → the calendar
         quarter before the one of `today` (default: `current_date()`)."""
         if text.strip().lower() == "last":
-            day = today or current_date()
+            day = today or current_date(timezone)
             current = (day.month - 1) // 3 + 1
             return cls(day.year - 1, 4) if current == 1 else cls(day.year, current - 1)
         m = re.fullmatch(r"\s*(\d{4})-?[Qq]([1-4])\s*", text)
@@ -87,6 +107,7 @@ class Quarter:
                 f"--quarter {text!r}: expected a quarter as YYYYQn or last (the quarter "
                 "before today's), e.g. 2026Q4"
             )
+        _check_year(int(m.group(1)), "--quarter", text)
         return cls(int(m.group(1)), int(m.group(2)))
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from csops.rules.base import RoundingName, RuleModel, ServiceHours
 
@@ -20,3 +21,17 @@ class Settings(RuleModel):
     # count nowhere a payment time is needed (a note says so); created_at = an order not
     # waiting for payment counts as paid when it was created.
     paid_time_fallback: Literal["none", "created_at"] = "none"
+    # The shop's time zone: "now", `--month last` and the default --as-of are its clock,
+    # whatever the server's (an IANA name such as Asia/Shanghai).
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; expected an IANA name such as Asia/Shanghai"
+            ) from None
+        return value
