@@ -28,6 +28,7 @@ from csops.cli.common import (
 )
 from csops.errors import UsageError
 from csops.jobs.closing import ClosedMonth, close_month, month_history, staff_history
+from csops.jobs.ledger import Ledger
 from csops.report.output import Column, Report, Sheet, emit, say
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
@@ -258,6 +259,14 @@ def history(
     lang: LangOpt = None,
     fmt: FormatOpt = "table",
     out: OutOpt = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Check every sealed row of the ledger (exit 1 naming the month and staff "
+            "member of a row changed after closing), then stop.",
+        ),
+    ] = False,
 ) -> None:
     """The closed months: revision, time, rule set, inputs, reopens; with --staff, that staff
     member's score, counts, commission and chat figures month by month."""
@@ -265,6 +274,12 @@ def history(
     rule_set = open_rules(rules)
     path = ledger_path(rule_set, ledger)
     language = pick_lang(rule_set, lang)
+    if verify:
+        if not path.exists():
+            raise UsageError(f"--verify: there is no ledger at {path}")
+        rows = Ledger(path).verify()
+        say(out_console(), f"ledger {path}: {rows} sealed rows checked, none changed")
+        return
     where = f" of {year}" if year is not None else ""
     if staff is None:
         entries = month_history(path, year)

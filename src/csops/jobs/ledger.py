@@ -8,6 +8,13 @@ reason; a reopen writes a new revision and keeps the earlier one, with the reaso
 the `audit` table. `BEGIN IMMEDIATE` takes the write lock before anything is read, so a
 second process closing at the same time waits (up to `timeout` seconds) and then sees
 the month closed, or fails cleanly; it never half-writes.
+
+A closed month proves it was not changed: every row a close writes is sealed in the
+`seals` table, in order, each seal the SHA-256 of the row's content and the seal before
+it (a hash chain). Every read of the ledger checks the whole chain first (`verify`); a
+row edited, added or deleted by hand afterwards is one `LedgerError` naming the ledger,
+the month and the staff member. A ledger written before seals existed is sealed as it is
+when first opened, and the audit table says so.
 """
 
 from __future__ import annotations
@@ -58,12 +65,21 @@ CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
     month TEXT NOT NULL,
-    action TEXT NOT NULL,            -- close, reopen
+    action TEXT NOT NULL,            -- close, reopen, seal
     revision INTEGER NOT NULL,
     previous_revision INTEGER,
     reason TEXT
 );
+CREATE TABLE IF NOT EXISTS seals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    month TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    section TEXT NOT NULL,           -- a results section, or '' for the revision itself
+    staff_id TEXT NOT NULL,          -- '' for the revision itself
+    digest TEXT NOT NULL             -- sha256(previous seal's digest, this row's content)
+);
 """
+_GENESIS = "csops-ledger"
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,7 @@ class Ledger:
     def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = path
         self.timeout = timeout
+        self._verified = 0
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -113,7 +130,39 @@ class Ledger:
                     f"ledger {self.path}: not a csops ledger or damaged ({exc}); "
                     "restore it from a backup or pass another --ledger"
                 ) from None
+            self._seal_legacy(conn)
+            self._verified = verify(conn, self.path)
             yield conn
+
+    def _seal_legacy(self, conn: sqlite3.Connection) -> None:
+        """Seal the revisions of a ledger written before seals existed, once."""
+        if conn.execute("SELECT 1 FROM seals LIMIT 1").fetchone() is not None:
+            return
+        revisions = conn.execute(
+            "SELECT month, revision FROM revisions ORDER BY closed_at, month, revision"
+        ).fetchall()
+        if not revisions:
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _seal(conn, revisions)
+            conn.execute(
+                "INSERT INTO audit (at, month, action, revision, previous_revision, reason) "
+                "VALUES (?, '*', 'seal', 0, NULL, ?)",
+                (stamp, f"rows closed before csops {__version__} sealed as they were"),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def verify(self) -> int:
+        """Check the whole chain (every read does); the number of sealed rows."""
+        if not self.path.exists():
+            return 0
+        with self._connect():
+            return self._verified
 
     # ------------------------------------------------------------ writing
 
@@ -178,6 +227,7 @@ class Ledger:
                         reopen_reason,
                     ),
                 )
+                _seal(conn, [(month, revision)])
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -265,3 +315,105 @@ def _result_rows(
             text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
             rows.append((month, revision, section, str(staff_id), text))
     return rows
+
+
+# ---------------------------------------------------------------- the seals
+
+
+def _revision_content(conn: sqlite3.Connection, month: str, revision: int) -> str:
+    """A revision's own rows (when, rules, version, input files, the audit entry)."""
+    head = conn.execute(
+        "SELECT closed_at, rules_sha256, csops_version FROM revisions "
+        "WHERE month = ? AND revision = ?",
+        (month, revision),
+    ).fetchone()
+    files = conn.execute(
+        "SELECT file, sha256, size FROM inputs WHERE month = ? AND revision = ? "
+        "ORDER BY file, sha256, size",
+        (month, revision),
+    ).fetchall()
+    audit = conn.execute(
+        "SELECT at, action, previous_revision, reason FROM audit "
+        "WHERE month = ? AND revision = ? AND action != 'seal' ORDER BY id",
+        (month, revision),
+    ).fetchall()
+    return json.dumps([month, revision, head, files, audit], ensure_ascii=False)
+
+
+def _result_content(month: str, revision: int, section: str, staff_id: str, data: str) -> str:
+    return json.dumps([month, revision, section, staff_id, data], ensure_ascii=False)
+
+
+def _chain(previous: str, content: str) -> str:
+    return hashlib.sha256(f"{previous}\0{content}".encode()).hexdigest()
+
+
+def _seal(conn: sqlite3.Connection, revisions: Sequence[tuple[str, int]]) -> None:
+    """Append the seals of `revisions` (in this order) to the chain."""
+    row = conn.execute("SELECT digest FROM seals ORDER BY seq DESC LIMIT 1").fetchone()
+    last = row[0] if row else _GENESIS
+    for month, revision in revisions:
+        last = _chain(last, _revision_content(conn, month, revision))
+        conn.execute(
+            "INSERT INTO seals (month, revision, section, staff_id, digest) "
+            "VALUES (?, ?, '', '', ?)",
+            (month, revision, last),
+        )
+        rows = conn.execute(
+            "SELECT section, staff_id, data FROM results WHERE month = ? AND revision = ? "
+            "ORDER BY section, staff_id",
+            (month, revision),
+        ).fetchall()
+        for section, staff_id, data in rows:
+            last = _chain(last, _result_content(month, revision, section, staff_id, data))
+            conn.execute(
+                "INSERT INTO seals (month, revision, section, staff_id, digest) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (month, revision, section, staff_id, last),
+            )
+
+
+def verify(conn: sqlite3.Connection, path: Path) -> int:
+    """Recompute the chain over the ledger's rows; raise on the first row that differs
+    from what was sealed, or on a row no seal covers. Returns the rows checked."""
+    results = {
+        (m, r, sec, sid): data
+        for m, r, sec, sid, data in conn.execute(
+            "SELECT month, revision, section, staff_id, data FROM results"
+        )
+    }
+    last, count = _GENESIS, 0
+    sealed_revisions: dict[str, int] = {}
+    for month, revision, section, staff_id, digest in conn.execute(
+        "SELECT month, revision, section, staff_id, digest FROM seals ORDER BY seq"
+    ).fetchall():
+        if section == "":
+            content = _revision_content(conn, month, revision)
+            sealed_revisions[month] = max(sealed_revisions.get(month, 0), revision)
+        else:
+            data = results.pop((month, revision, section, staff_id), None)
+            if data is None:
+                raise _tampered(path, month, staff_id, section, "was deleted")
+            content = _result_content(month, revision, section, staff_id, data)
+        last = _chain(last, content)
+        if last != digest:
+            if section == "":
+                raise _tampered(path, month, None, "closing record", "was changed")
+            raise _tampered(path, month, staff_id, section, "was changed")
+        count += 1
+    if results:
+        month, _, section, staff_id = min(results)
+        raise _tampered(path, month, staff_id, section, "was added")
+    for month, revision in conn.execute("SELECT month, revision FROM months"):
+        if sealed_revisions.get(month) != revision:
+            raise _tampered(path, month, None, "revision in force", "was changed")
+    return count
+
+
+def _tampered(path: Path, month: str, staff_id: str | None, what: str, how: str) -> LedgerError:
+    who = f", staff {staff_id}" if staff_id else ""
+    return LedgerError(
+        f"ledger {path}: {month}{who}: the closed {what} {how} after closing (the ledger's "
+        "seals do not match); closed months do not change: restore the ledger from a "
+        "backup (csops history --verify checks it)"
+    )
