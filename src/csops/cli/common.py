@@ -75,6 +75,7 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             refuse_overwriting_inputs(kwargs)
+            refuse_outputs_among_inputs(kwargs)
             return func(*args, **kwargs)
         except CsopsError as exc:
             # Text, not markup: messages quote user data such as `deductions[2]`.
@@ -107,6 +108,41 @@ def refuse_overwriting_inputs(options: dict[str, Any]) -> None:
                 raise UsageError(
                     f"--out {out}: that file is an input ({where}); csops never overwrites "
                     "its inputs: write the report elsewhere"
+                )
+
+
+OUTPUTS = ("out", "log", "ledger")  # the options naming what csops writes
+
+
+def refuse_outputs_among_inputs(options: dict[str, Any]) -> None:
+    """`--out`, `--log` and the ledger may not be inside `--data` nor be a file given as an
+    input: the next run would read them back (a workbook as a second QA export, a log line
+    in the shop's order export). Refused before anything runs (exit 2)."""
+    data = options.get("data")
+    inputs = [
+        v
+        for name, value in options.items()
+        if name not in (*OUTPUTS, "data", "rules")
+        for v in (value if isinstance(value, list) else [value])
+        if isinstance(v, Path)
+    ]
+    for name in OUTPUTS:
+        value = options.get(name)
+        if not isinstance(value, Path):
+            continue
+        target = value.resolve()
+        if isinstance(data, Path) and data.is_dir():
+            folder = data.resolve()
+            if target == folder or folder in target.parents:
+                raise UsageError(
+                    f"--{name} {value}: inside the input folder --data {data}; the next run "
+                    "would read csops's own output as an export: write it outside that folder"
+                )
+        for given in inputs:
+            if given.exists() and given.resolve() == target:
+                raise UsageError(
+                    f"--{name} {value}: that file is an input; csops never writes into its "
+                    "inputs: write it elsewhere"
                 )
 
 

@@ -23,7 +23,7 @@ from csops.ingest.clean import clean_columns, empty_frame
 from csops.ingest.columns import AliasIndex
 from csops.ingest.feeds import _target_headers, reshape_file
 from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, read_columns
-from csops.ingest.scan import FileReport, _probe_reports, _walk
+from csops.ingest.scan import FileReport, _probe_reports, _walk, written_by_csops
 from csops.rules.loader import RuleSet
 from csops.rules.vocab import ValueWords
 from csops.schemas import SCHEMAS, feeders
@@ -83,10 +83,19 @@ class Inputs:
         explicit = {k: list(v) for k, v in (explicit or {}).items() if v}
         given = {p.resolve() for paths in explicit.values() for p in paths}
         reports: list[FileReport] = []
+        notes: list[str] = []
         if data_dir is not None:
             if not data_dir.is_dir():
                 raise UsageError(f"data folder {data_dir} does not exist")
             found = [p for p in _walk(data_dir) if p.resolve() not in given]
+            own = [p for p in found if written_by_csops(p)]
+            if own:
+                names = ", ".join(str(p.relative_to(data_dir)) for p in own[:5])
+                notes.append(
+                    f"{len(own)} file(s) in {data_dir} were written by csops and are not read "
+                    f"as exports: {names}{', …' if len(own) > 5 else ''}"
+                )
+                found = [p for p in found if p not in own]
             if not found and not explicit:
                 raise UsageError(
                     f"data folder {data_dir} holds no CSV or Excel files "
@@ -101,7 +110,7 @@ class Inputs:
                 if not path.is_file():
                     raise UsageError(f"--{kind} {path}: no such file")
                 reports.extend(_probe_reports(path, str(path), index, encoding, feeders(kind)))
-        return cls(rules=rules, files=reports, data_dir=data_dir, now=now)
+        return cls(rules=rules, files=reports, data_dir=data_dir, now=now, notes=notes)
 
     def load(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,24 @@ class FileReport:
     @property
     def notes(self) -> list[str]:
         return self.source.notes if self.source else []
+
+
+_OWN_NAME = re.compile(r"csops-\d{4}-\d{2}(\..+)?\.(xlsx|csv|json)", re.IGNORECASE)
+
+
+def written_by_csops(path: Path) -> bool:
+    """A file csops wrote (the month-end workbook and its detail files by name, any
+    workbook by its author property): never read back as an export."""
+    if _OWN_NAME.fullmatch(path.name):
+        return True
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with zipfile.ZipFile(path) as book:
+            core = book.read("docProps/core.xml")[:4096]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return b"<dc:creator>csops</dc:creator>" in core
 
 
 def _walk(folder: Path) -> Iterator[Path]:

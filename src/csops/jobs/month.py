@@ -19,7 +19,7 @@ command whose figure needs a missing export or column.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -65,6 +65,9 @@ class MonthData:
     chats: pd.DataFrame | None = None
     qa: pd.DataFrame | None = None
     qa_headers: dict[str, str] | None = None  # field → the spot-check export's own header
+    # What reading the folder noticed (rows repeated across export parts, files csops
+    # wrote itself left unread): said in every figure's notes.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def staff(self) -> Roster:
@@ -231,6 +234,7 @@ def read_month(
         data.orders = require_orders(
             inputs, ["paid_at"], ["shipped_at", "status"], command or overdue_command
         )
+    data.notes = list(inputs.notes)
     return data
 
 
@@ -273,6 +277,7 @@ def compute(
         if figures - {"kpi"}:
             raise ValueError("a quarter has only a KPI scorecard")
         out.kpi = _kpi(data, rules, period, None, previous_levels, strict, lang)
+        _add_reading_notes(out, data.notes)
         return out
     if "chats" in figures:
         out.chats = _chats(data, rules, period)
@@ -292,7 +297,23 @@ def compute(
             min_level=min_level,
             mask=rules.settings.mask_buyers,
         )
+    _add_reading_notes(out, data.notes)
     return out
+
+
+def _add_reading_notes(out: Figures, notes: list[str]) -> None:
+    """The reading's notes first among each computed figure's own."""
+    if not notes:
+        return
+    for said in (
+        out.score.warnings if out.score else None,
+        out.commission.notes if out.commission else None,
+        out.chats.notes if out.chats else None,
+        out.kpi.notes if out.kpi else None,
+        out.overdue.notes if out.overdue else None,
+    ):
+        if said is not None:
+            said[:0] = [n for n in notes if n not in said]
 
 
 def _chats(data: MonthData, rules: RuleSet, month: Month) -> ChatKpis:
