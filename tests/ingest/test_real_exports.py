@@ -92,7 +92,8 @@ def test_an_export_without_a_payment_time_says_so_and_may_use_creation(
     own = tmp_path / "rules"
     shutil.copytree(REPO / "rules", own)
     settings = own / "settings.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "paid_time_fallback: created_at\n")
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("paid_time_fallback: none", "paid_time_fallback: created_at"))
     inputs = Inputs.scan(load_rules(own), data).load(["orders"])
     frame = inputs.frame("orders")
     assert frame["paid_at"].tolist() == [pd.Timestamp("2026-10-05 20:10:00")]

@@ -338,12 +338,10 @@ def test_month_last_is_the_month_before_today(
 
     import csops.domain.period
 
-    class November(datetime.date):
-        @classmethod
-        def today(cls) -> November:
-            return cls(2026, 11, 1)
+    def november(timezone: str = "") -> datetime.date:
+        return datetime.date(2026, 11, 1)
 
-    monkeypatch.setattr(csops.domain.period, "date", November)
+    monkeypatch.setattr(csops.domain.period, "current_date", november)
     result = runner.invoke(
         app, ["monthly", "--month", "last", "--data", str(DATA), "--out", str(tmp_path)]
     )
