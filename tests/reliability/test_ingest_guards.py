@@ -162,13 +162,15 @@ def test_missing_column_of_a_part_is_reported_once(tmp_path: Path) -> None:
 
 def test_a_month_without_any_deduction_reports(tmp_path: Path) -> None:
     """`score --format json` used to crash (.dt on an empty evidence column)."""
-    write(tmp_path / "roster.csv", [["工号", "姓名"], ["1001", "张敏"]])
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data / "roster.csv", [["工号", "姓名"], ["1001", "张敏"]])
     write(
-        tmp_path / "attendance.csv",
+        data / "attendance.csv",
         [["工号", "日期", "班次", "上班1打卡时间", "下班1打卡时间"],
          ["1001", "2026-10-08", "白班 08:00-17:00", "07:58", "17:02"]],
     )  # fmt: skip
-    args = ["score", "--month", "2026-10", "--data", str(tmp_path), "--format", "json",
+    args = ["score", "--month", "2026-10", "--data", str(data), "--format", "json",
             "--ledger", str(tmp_path / "ledger.sqlite")]  # fmt: skip
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
