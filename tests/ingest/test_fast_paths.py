@@ -1,6 +1,6 @@
 """The fast paths of reading and cleaning give exactly what the plain paths give.
 
-Reading a big month quickly takes shortcuts (ingest/clean_*.py, ingest/read.py): values
+Reading a big month quickly takes shortcuts (ingest/clean_*.py, csv_read.py, decode.py): values
 parsed once per distinct text, regexes only on pre-selected cells, UTF-8 validated by
 pyarrow while it parses, columns kept in the chunks pyarrow read them in. Each shortcut
 is checked here against the plain way on the same data.

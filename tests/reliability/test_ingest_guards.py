@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -130,6 +132,66 @@ def test_rows_after_a_ragged_row_keep_their_numbers(rules: RuleSet, tmp_path: Pa
     assert frame["_row"].tolist() == [2, 4, 5]
     [problem] = inputs.files[0].problems
     assert (problem.rows, problem.samples) == ([3], ["2 cells"])
+
+
+# A ragged row pyarrow cannot hand to a row handler as UTF-8 text (GB18030 text, a damaged
+# byte) made it print "Exception ignored … Traceback" on stderr. A fresh interpreter reads
+# such files: stderr stays empty, and the rows are still named.
+QUIET_CHILD = """
+import sys
+from pathlib import Path
+from csops.errors import InputError
+from csops.ingest.discover import Inputs
+from csops.rules import load_rules
+rules = load_rules(Path(sys.argv[1]))
+for folder in sys.argv[2:]:
+    try:
+        inputs = Inputs.scan(rules, Path(folder)).load(["orders"], strict=False)
+        print(*[str(problem) for problem in inputs.files[0].problems], sep="\\n")
+    except InputError as exc:
+        print(exc.message)
+"""
+
+
+def test_a_ragged_row_that_is_not_utf8_prints_nothing_on_stderr(tmp_path: Path) -> None:
+    head = "订单编号,买家实际支付金额,订单付款时间,买家会员名"
+    rows = [f"40123456789012345{i:02d},{i}.00,2026-10-01 10:00:00,买家{i}" for i in range(30)]
+    rows[2] = "4012345678901234502,2.00,买家2"  # cut short, its text GB18030
+    data = ("\r\n".join([head, *rows]) + "\r\n").encode("gb18030")
+    files = {
+        "gb18030": data,
+        "gb18030_damaged": data.replace(",买家4\r".encode("gb18030"), b",\xff\xff\r"),
+        "utf8_damaged": data.decode("gb18030").encode().replace(",买家2\r".encode(), b",\xff\r"),
+        # The cut row all ASCII, a damaged buyer elsewhere: both named.
+        "gb18030_ascii_row": data.replace(",买家2\r".encode("gb18030"), b"\r").replace(
+            ",买家4\r".encode("gb18030"), b",\xff\xff\r"
+        ),
+    }
+    for name, content in files.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "o.csv").write_bytes(content)
+    folders = [str(tmp_path / name) for name in files]
+    rules = Path(__file__).parent.parent.parent / "rules"
+    done = subprocess.run(
+        [sys.executable, "-c", QUIET_CHILD, str(rules), *folders],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Exception ignored" not in done.stderr
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "o.csv: 1 rows do not have the header's 4 cells (a truncated or hand-edited file?) "
+        "(rows 4: '3 cells') — expected 4 cells in every row, as in the header",
+        "o.csv: some rows do not have the header's 4 cells and the file holds bytes that are "
+        "not valid GB18030 text; export it again",
+        "o.csv: some rows do not have the header's 4 cells and the file holds bytes that are "
+        "not valid UTF-8 text; export it again",
+        "o.csv: 1 rows do not have the header's 4 cells (a truncated or hand-edited file?) "
+        "(rows 4: '2 cells') — expected 4 cells in every row, as in the header",
+        "o.csv: column 买家会员名: 1 cells hold bytes that are not valid GB18030 text (rows 6: "
+        "'\\\\xff\\\\xff') — expected text in one encoding (re-export the file)",
+    ]
 
 
 def test_messages_quote_no_contact_details() -> None:

@@ -35,7 +35,7 @@ from csops.ingest.clean_values import (
     clean_order_id,
     clean_text,
 )
-from csops.ingest.read import RawColumns, SourceFile
+from csops.ingest.source import RawColumns, SourceFile
 from csops.schemas import Field, FieldType, Schema
 
 # Fields that record something that has already happened when a report is made: a value
