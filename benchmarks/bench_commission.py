@@ -26,6 +26,7 @@ from csops.domain.period import Month
 from csops.domain.roster import Roster
 from csops.rules import load_rules
 from csops.rules.commission import CommissionRules
+from csops.report.documents import commission_document
 
 MONTH = Month(2026, 10)
 
@@ -155,7 +156,7 @@ def main() -> None:
 
     timed("memo mode (default)", len(orders), memo_mode)
     assert result is not None
-    doc = result.document()
+    doc = commission_document(result)
     print(
         f"  {len(result.selection.orders):,} orders counted, "
         f"{int(result.orders['staff_id'].notna().sum()):,} credited, "

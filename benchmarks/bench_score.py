@@ -28,6 +28,7 @@ from csops.report.evidence import phrases
 from csops.rules import load_rules
 from csops.rules.scoring import ScoringRules
 from csops.rules.vocab import IncidentKinds, ValueWords
+from csops.report.documents import score_document
 
 MONTH = Month(2026, 10)
 MINUTE = np.timedelta64(60, "s")
@@ -176,8 +177,8 @@ def main() -> None:
         f"({rows / best:,.0f} input rows/s); {len(result.evidence):,} evidence rows"  # type: ignore[attr-defined]
     )
     t0 = time.perf_counter()
-    doc = result.to_document()  # type: ignore[attr-defined]
-    print(f"to_document: {time.perf_counter() - t0:.3f} s ({len(doc['staff'])} staff)")
+    doc = score_document(result)  # type: ignore[arg-type]
+    print(f"score_document: {time.perf_counter() - t0:.3f} s ({len(doc['staff'])} staff)")
     levels = pd.Series(result.levels()).value_counts().to_dict()  # type: ignore[attr-defined]
     print(f"levels: {levels}")
 

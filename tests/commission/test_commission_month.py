@@ -10,6 +10,7 @@ import pytest
 from csops.domain.commission import compute_commission, select_orders
 from csops.domain.period import Month
 from csops.errors import InputError
+from csops.report.documents import commission_document, commission_explain_document
 from csops.rules import RuleSet
 from csops.rules.commission import CommissionRules
 
@@ -156,7 +157,7 @@ def test_memo_cases(rules: RuleSet) -> None:
             staff,
             how,
         ), memo
-    doc = result.document()
+    doc = commission_document(result)
     assert doc["conflicts"] == [
         {"order_id": "O6", "candidates": ["1001", "1002"]},
         {"order_id": "O7", "candidates": ["1001", "1003"]},
@@ -192,7 +193,7 @@ def test_conflict_split_is_exact_with_leftover_fen_first(rules: RuleSet) -> None
         ["B", "1003", 1, 0, 1, "memo_split"],
     ]
     assert shares.groupby("order_id")["net_fen"].sum().to_dict() == {"A": 10001, "B": 1}
-    doc = result.document()
+    doc = commission_document(result)
     assert doc["unattributed"] == {"orders": 0, "net_sales": "0.00"}
     # Still listed, so the memo gets fixed.
     assert [c["order_id"] for c in doc["conflicts"]] == ["A", "B"]
@@ -346,7 +347,7 @@ def test_awards_column_and_total(rules: RuleSet) -> None:
     )
     assert staff_row(result, "1003")["total"] == Decimal("10.00")
     assert "no_incidents" not in result.notes
-    explained = result.explain_document("1001")
+    explained = commission_explain_document(result, "1001")
     assert [(a["amount"], a["file"], a["row"]) for a in explained["awards"]] == [
         ("200.00", "incidents.xlsx", 2),
         ("50.50", "incidents.xlsx", 3),
@@ -389,7 +390,7 @@ def test_level_multipliers(rules: RuleSet) -> None:
     )
     levels = {"1001": "warning", "1002": "punishment", "1003": "ok"}
     result = compute_commission(frame, roster(), OCT, levelled, levels=levels)
-    got = {r["staff_id"]: r["commission"] for r in result.document()["staff"]}
+    got = {r["staff_id"]: r["commission"] for r in commission_document(result)["staff"]}
     assert got == {"1001": "500.00", "1002": "0.00", "1003": "1000.00"}
     # Configured but no levels given: not applied, and said so.
     result = compute_commission(frame, roster(), OCT, levelled)

@@ -11,6 +11,7 @@ import pytest
 from csops.domain.grades import GradeResult, StaffGrade
 from csops.domain.grades import grade_year as _grade_year
 from csops.jobs.ledger import LedgerError
+from csops.report.documents import grades_document, staff_grade_document
 from csops.report.evidence import phrases
 from csops.rules import RuleSet
 from csops.rules.grades import GradeRules
@@ -193,7 +194,7 @@ def test_c_allows_旷工_but_no_major_mistake(ladder: GradeRules) -> None:
 def test_nothing_holds_no_grade(ladder: GradeRules) -> None:
     person = graded(ladder, staff_rows("1002", 4.0, late_days={1: 24}))
     assert person.grade is None
-    assert person.document() == {
+    assert staff_grade_document(person) == {
         "staff_id": "1002",
         "name": "客服1002",
         "grade": None,
@@ -320,7 +321,7 @@ def test_document_shape(ladder: GradeRules) -> None:
     result: GradeResult = grade_year(
         year_of(staff_rows("1001", name="周建国"), staff_rows("1002", 4.0)), ladder
     )
-    doc = result.document()
+    doc = grades_document(result)
     assert doc["year"] == 2026
     assert [s["staff_id"] for s in doc["staff"]] == ["1001", "1002"]
     assert doc["staff"][0] == {

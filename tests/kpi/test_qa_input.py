@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csops.domain.kpi import prepare_qa, qa_counts
 from csops.domain.period import Month, Quarter
+from csops.domain.qa import prepare_qa, qa_counts
 from csops.domain.roster import Roster
 from csops.errors import InputError
 from csops.ingest.discover import Inputs

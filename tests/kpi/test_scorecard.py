@@ -16,6 +16,7 @@ from csops.errors import InputError
 from csops.ingest.discover import Inputs
 from csops.jobs import month as jobs_month
 from csops.jobs.month import compute, read_month
+from csops.report.documents import kpi_document
 from csops.rules import load_rules
 
 from ..conftest import kpi_of
@@ -210,7 +211,7 @@ def test_quarter_tiers_and_levels_of_every_month(tmp_path: Path) -> None:
 
 
 def test_document_shape(tmp_path: Path) -> None:
-    doc = run(tmp_path).to_document()
+    doc = kpi_document(run(tmp_path))
     assert doc["period"] == "2026-10"
     first = doc["staff"][1]
     assert {k: first[k] for k in ("staff_id", "name", "role", "total", "rank", "bonus")} == {
@@ -284,7 +285,7 @@ def test_sales_conversion_score_and_reply_metrics(tmp_path: Path) -> None:
     assert metric(result, "1005", "unanswered_rate")["value"] == 0
     assert metric(result, "1005", "avg_response_s")["points"] == 50
     assert staff(result, "1005")["total"] == 75
-    doc = result.to_document()
+    doc = kpi_document(result)
     assert doc["staff"][1]["metrics"][0]["value"] == "300.00"  # money as text, like all money
 
 

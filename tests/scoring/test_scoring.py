@@ -15,6 +15,7 @@ from csops.domain.period import Month
 from csops.domain.scoring import ScoreResult, score_frames
 from csops.errors import InputError
 from csops.ingest.discover import Inputs
+from csops.report.documents import score_document
 from csops.report.evidence import phrases
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
@@ -66,7 +67,7 @@ def test_score_month_from_files(rules: RuleSet) -> None:
 
 def test_document_contract(rules: RuleSet) -> None:
     result = score_of(Inputs.scan(rules, DATA), rules, OCT)
-    doc = result.to_document()
+    doc = score_document(result)
     assert doc["month"] == "2026-10"
     first = doc["staff"][0]
     assert {k: first[k] for k in ("staff_id", "name", "score", "level")} == {

@@ -22,6 +22,7 @@ from csops.cli.common import (
 from csops.cli.ledger import LedgerOpt, check_year, ledger_path
 from csops.domain.grades import GradeResult, grade_year
 from csops.jobs.closing import year_records
+from csops.report.documents import grades_document
 from csops.report.evidence import phrases
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet, emit, say
@@ -109,7 +110,7 @@ def grade(
         allow_missing=allow_missing,
         words=phrases(language),
     )
-    report = Report(result.document(), [grades_sheet(result, language)], list(result.notes))
+    report = Report(grades_document(result), [grades_sheet(result, language)], list(result.notes))
     emit(report, fmt, out, language, out_console())
     if fmt != "table":
         for note in report.notes:

@@ -247,16 +247,6 @@ class StaffGrade:
     amount: Decimal
     reasons: list[str]
 
-    def document(self) -> dict[str, Any]:
-        return {
-            "staff_id": self.staff_id,
-            "name": self.name,
-            "grade": self.grade.id if self.grade is not None else None,
-            "amount": money_str(self.amount),
-            "months": self.months,
-            "reasons": list(self.reasons),
-        }
-
 
 @dataclass
 class GradeResult:
@@ -266,11 +256,6 @@ class GradeResult:
     closed: list[str]
     missing: list[str]
     notes: list[str] = field(default_factory=list)
-
-    def document(self) -> dict[str, Any]:
-        """The JSON contract: {"year", "staff": [{staff_id, name, grade, amount, months,
-        reasons}]}; `grade` is null when none applies."""
-        return {"year": self.year, "staff": [s.document() for s in self.staff]}
 
 
 TABLE_FIGURES: dict[str, tuple[str, ...]] = {

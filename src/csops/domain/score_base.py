@@ -77,7 +77,7 @@ def _clock(punch: pd.Series, day: pd.Series, text: Phrases) -> pd.Series:
     return clock.where(~next_day, before + clock + after)
 
 
-def _map_unique(values: pd.Series, func: Any) -> pd.Series:
+def map_unique(values: pd.Series, func: Any) -> pd.Series:
     """Apply `func` once per distinct value (points and amounts repeat a lot)."""
     table = {v: func(v) for v in values.unique()}
     return values.map(table)

@@ -18,7 +18,7 @@ from csops.domain.score_base import (
     _clock,
     _count_text,
     _fmt,
-    _map_unique,
+    map_unique,
 )
 from csops.domain.staff_rows import drop_unknown_staff, files_of, in_service
 from csops.errors import Problem, raise_problems
@@ -217,13 +217,13 @@ def incident_events(incidents: pd.DataFrame, kinds: IncidentKinds, text: Phrases
             + _fmt(
                 text["sheet_points"],
                 idx,
-                points=_map_unique(points.astype("float64"), lambda v: f"{v:g}"),
+                points=map_unique(points.astype("float64"), lambda v: f"{v:g}"),
             ),
         )
     amount = incidents["amount_fen"] if "amount_fen" in incidents else pd.Series(pd.NA, index=idx)
     has_amount = amount.notna()
     if has_amount.any():
-        yuan = _map_unique(
+        yuan = map_unique(
             amount.astype("float64"), lambda v: "" if pd.isna(v) else money_str(fen_to_yuan(v))
         )
         seen = seen.where(~has_amount, seen + _fmt(text["amount"], idx, amount=yuan))

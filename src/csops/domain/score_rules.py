@@ -15,7 +15,7 @@ from csops.domain.score_base import (
     EVIDENCE_COLUMNS,
     _count_text,
     _fmt,
-    _map_unique,
+    map_unique,
 )
 from csops.rules.scoring import ScoringRule, ScoringRules
 
@@ -70,7 +70,7 @@ def apply_rules(events: pd.DataFrame, scoring: ScoringRules, text: Phrases) -> p
     evidence = pd.concat(out, ignore_index=True)
     evidence = evidence.sort_values(["_staff", "_order", "time", "_row"], kind="stable")
     evidence = evidence.rename(columns={"_file": "file", "_row": "row"}).reset_index(drop=True)
-    evidence["yuan"] = _map_unique(evidence["yuan_fen"], fen_to_yuan)
+    evidence["yuan"] = map_unique(evidence["yuan_fen"], fen_to_yuan)
     return evidence
 
 

@@ -20,25 +20,21 @@ the score does not exceed.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from csops.domain.attendance import derive_attendance
-from csops.domain.money import fen_to_yuan, money_str
+from csops.domain.money import fen_to_yuan
 from csops.domain.period import Month
 from csops.domain.phrases import Phrases
 from csops.domain.roster import Roster
 from csops.domain.score_base import (
     EVIDENCE_COLUMNS,
     MAJOR_MISTAKE,
-    TALLY_COLUMNS,
-    _map_unique,
-    count_value,
+    map_unique,
     whole_or_float,
 )
 from csops.domain.score_events import (
@@ -86,92 +82,6 @@ class ScoreResult:
                 drop=True
             ),
         )
-
-    def to_document(self) -> dict[str, Any]:
-        """The JSON contract: month, staff[] with score, level and deductions[] with evidence."""
-        ev = self.evidence
-        yuan_text = _map_unique(ev["yuan_fen"], lambda fen: money_str(fen_to_yuan(fen)))
-        items: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for key, file, row, day, event, detail, points, yuan, free in zip(
-            zip(ev["staff_id"].tolist(), ev["rule"].tolist(), strict=True),
-            ev["file"].astype(str).tolist(),
-            ev["row"].tolist(),
-            ev["date"].dt.strftime("%Y-%m-%d").tolist(),
-            ev["event"].tolist(),
-            ev["detail"].tolist(),
-            ev["points"].astype("float64").tolist(),
-            yuan_text.tolist(),
-            ev["free"].tolist(),
-            strict=True,
-        ):
-            items[key].append(
-                {
-                    "file": file,
-                    "row": int(row),
-                    "date": day,
-                    "event": event,
-                    "detail": detail,
-                    "points": points,
-                    "yuan": yuan,
-                    "free": bool(free),
-                }
-            )
-        totals = (
-            ev.groupby(["staff_id", "rule"], sort=False)
-            .agg(
-                count=("charged_days", "sum"),
-                free=("free", "sum"),
-                points=("points", "sum"),
-                yuan_fen=("yuan_fen", "sum"),
-            )
-            .to_dict("index")
-        )
-        staff_docs = []
-        for row in self.staff.to_dict("records"):
-            deductions = []
-            for rule in self.rules.rules:
-                key = (row["staff_id"], rule.id)
-                if key not in items:
-                    continue
-                total = totals[key]
-                deductions.append(
-                    {
-                        "rule": rule.id,
-                        "count": count_value(total["count"]),
-                        "free": int(total["free"]),
-                        "points": round(float(total["points"]), 4),
-                        "yuan": money_str(fen_to_yuan(int(total["yuan_fen"]))),
-                        "evidence": items[key],
-                    }
-                )
-            staff_docs.append(
-                {
-                    "staff_id": row["staff_id"],
-                    "name": row["name"],
-                    "role": row["role"] if isinstance(row["role"], str) else None,
-                    "score": float(row["score"]),
-                    "level": row["level"],
-                    "points": float(row["points"]),
-                    "penalty_yuan": money_str(row["penalty_yuan"]),
-                    "counts": {
-                        key: (money_str(row[key]) if key == "award_yuan" else count_value(row[key]))
-                        for key in TALLY_COLUMNS
-                    },
-                    "deductions": deductions,
-                }
-            )
-        return {
-            "month": str(self.month),
-            "base": self.rules.base,
-            "floor": self.rules.floor,
-            "rules": [
-                {"id": r.id, "label": r.text(self.lang), "events": list(r.events)}
-                for r in self.rules.rules
-            ],
-            "rule_set": self.rule_digest,
-            "staff": staff_docs,
-            "warnings": list(self.warnings),
-        }
 
 
 # ---------------------------------------------------------------- entry points
@@ -320,14 +230,14 @@ def staff_table(
         columns[f"{rule.id}_count"] = whole_or_float(charged)
         columns[f"{rule.id}_points"] = points.astype("float64").round(4)
         if charges_yuan(rule):
-            columns[f"{rule.id}_yuan"] = _map_unique(fen.astype("int64"), fen_to_yuan)
+            columns[f"{rule.id}_yuan"] = map_unique(fen.astype("int64"), fen_to_yuan)
     totals = evidence.groupby("staff_id")[["points", "yuan_fen"]].sum().reindex(ids, fill_value=0)
     columns["points"] = totals["points"].astype("float64").round(4)
     score = (scoring.base + columns["points"]).round(4)
     if scoring.floor is not None:
         score = score.clip(lower=scoring.floor)
     columns["score"] = score
-    columns["penalty_yuan"] = _map_unique(totals["yuan_fen"].astype("int64"), fen_to_yuan)
+    columns["penalty_yuan"] = map_unique(totals["yuan_fen"].astype("int64"), fen_to_yuan)
 
     scheduled = days["scheduled"]
     flags = pd.DataFrame(
@@ -370,7 +280,7 @@ def staff_table(
         if "amount_fen" in awards
         else pd.Series(dtype="int64")
     )
-    table["award_yuan"] = _map_unique(
+    table["award_yuan"] = map_unique(
         award_fen.reindex(ids, fill_value=0).astype("int64"), fen_to_yuan
     )
     return table.reset_index(drop=True)

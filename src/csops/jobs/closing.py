@@ -25,22 +25,18 @@ import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from csops.domain.chat_figures import FIGURES
 from csops.domain.chats import ChatKpis
-from csops.domain.commission import CommissionResult, rate_str
+from csops.domain.commission import CommissionResult
 from csops.domain.grades import YearRecords
-from csops.domain.money import money_str
 from csops.domain.period import Month
 from csops.domain.scoring import ScoreResult
 from csops.ingest.discover import Inputs
 from csops.jobs.ledger import Closed, InputFile, Ledger, LedgerError
 from csops.jobs.month import Figures, MonthData, compute, read_month
+from csops.report.documents import chat_documents, commission_documents, score_documents
 from csops.rules.loader import RuleSet
 from csops.rules.scoring import ScoringRules
 
@@ -79,65 +75,6 @@ class ClosedMonth(Closed):
 
 def _as_month(month: Month | str) -> Month:
     return month if isinstance(month, Month) else Month.parse(month)
-
-
-# ---------------------------------------------------------------- the documents
-
-
-def score_documents(result: ScoreResult) -> dict[str, dict[str, Any]]:
-    """Each staff member's entry of `csops score --format json` (score, level, counts —
-    the tallies grades need — and the deductions with their evidence)."""
-    out = {}
-    for entry in result.to_document()["staff"]:
-        doc = dict(entry)
-        out[str(doc.pop("staff_id"))] = doc
-    return out
-
-
-def _money(value: Any) -> str | None:
-    return None if value is None or pd.isna(value) else money_str(Decimal(value))
-
-
-def commission_documents(result: CommissionResult) -> dict[str, dict[str, Any]]:
-    out = {}
-    for row in result.staff.to_dict("records"):
-        out[str(row["staff_id"])] = {
-            "name": row["name"],
-            "orders": int(row["orders"]),
-            "sales": money_str(row["sales"]),
-            "refunds": money_str(row["refunds"]),
-            "net_sales": money_str(row["net_sales"]),
-            "tier": int(row["tier"]),
-            "rate": rate_str(row["rate"]),
-            "level": row["level"] if isinstance(row["level"], str) else None,
-            "multiplier": str(row["multiplier"]),
-            "commission": money_str(row["commission"]),
-            "awards": money_str(row["awards"]),
-            "total": money_str(row["total"]),
-        }
-    return out
-
-
-def _chat_value(value: Any) -> Any:
-    if value is None or (not isinstance(value, str | Decimal) and pd.isna(value)):
-        return None
-    if isinstance(value, Decimal):
-        return money_str(value)
-    if isinstance(value, float):
-        return round(value, 6)
-    return int(value) if hasattr(value, "__index__") else value
-
-
-def chat_documents(kpis: ChatKpis) -> dict[str, dict[str, Any]]:
-    """The KPIs and the counts behind them of every roster staff member (accounts on no
-    roster row are not staff: they stay in the chat report's notes)."""
-    out = {}
-    staff = kpis.staff[kpis.staff["staff_id"].notna()]
-    for row in staff.to_dict("records"):
-        out[str(row["staff_id"])] = {"name": row["name"]} | {
-            key: _chat_value(row[key]) for key in FIGURES
-        }
-    return out
 
 
 # ---------------------------------------------------------------- computing a month

@@ -27,9 +27,10 @@ import pandas as pd
 from csops.domain.chatlog import normalize_messages
 from csops.domain.chats import ChatKpis, chat_kpis
 from csops.domain.commission import CommissionResult, compute_commission, order_fields
-from csops.domain.kpi import KpiResult, MonthFigures, check_levels, months_of, prepare_qa, scorecard
+from csops.domain.kpi import KpiResult, MonthFigures, check_levels, months_of, scorecard
 from csops.domain.period import Month, Quarter
 from csops.domain.privacy import mask_buyers
+from csops.domain.qa import prepare_qa
 from csops.domain.roster import Roster
 from csops.domain.score_events import chat_events
 from csops.domain.scoring import ScoreResult, score_frames

@@ -13,6 +13,7 @@ import pandas as pd
 from csops.domain.commission import CommissionResult
 from csops.domain.money import fen_to_yuan, money_str
 from csops.report.detail import write_detail_csv
+from csops.report.documents import commission_document, commission_explain_document
 from csops.report.labels import label
 from csops.report.output import Column, ColumnType, Report, Sheet
 
@@ -182,7 +183,7 @@ def notes(result: CommissionResult, lang: str, doc: dict[str, Any]) -> list[str]
 def explain_report(result: CommissionResult, staff: str, lang: str) -> Report:
     """One staff member's credited orders (file, row) as the table, the figure and the
     awards behind it as notes."""
-    document = result.explain_document(staff)
+    document = commission_explain_document(result, staff)
     row = result.staff[result.staff["staff_id"] == staff].iloc[0]
     lines = [
         label("note.commission_explain", lang).format(
@@ -231,7 +232,7 @@ def summary_report(result: CommissionResult, staff: str | None, lang: str) -> Re
             *columns[at + 1 :],
         ]
     # The document lists every conflict and unknown ID: made once, for all three.
-    document = result.document(staff)
+    document = commission_document(result, staff)
     return Report(
         document=document,
         sheets=[Sheet("title.commission", summary_frame(result, staff, lang, document), columns)],

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from csops.domain.kpi import QA_ITEMS, KpiResult
+from csops.domain.kpi import KpiResult
+from csops.domain.qa import QA_ITEMS
+from csops.report.documents import kpi_document
 from csops.report.labels import label
 from csops.report.output import (
     Column,
@@ -278,7 +280,7 @@ def kpi_report(
 ) -> Report:
     """The scorecard report: the JSON document and the three sheets (`kpi_sheets`)."""
     return Report(
-        document=result.to_document(explain=explain),
+        document=kpi_document(result, explain=explain),
         sheets=kpi_sheets(result, lang, scoring=scoring, compact=compact),
         notes=list(result.notes),
     )

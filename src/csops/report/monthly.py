@@ -24,6 +24,7 @@ from csops.domain.shipments import ShippingList
 from csops.ingest.discover import Inputs
 from csops.report.chats import all_waits, kpi_report, waits_sheet
 from csops.report.commission import evidence_sheets, orders_sheet, summary_report
+from csops.report.documents import kpi_document
 from csops.report.inputs import inspect_report
 from csops.report.kpi import kpi_sheets
 from csops.report.labels import label
@@ -232,7 +233,7 @@ def kpi_section(result: KpiResult, rules: RuleSet, lang: str) -> Section:
     paid = sum((b for b in staff["bonus"] if b is not None), Decimal(0))
     return Section(
         key="kpi",
-        document=result.to_document(),
+        document=kpi_document(result),
         sheets=[
             BookSheet(card, tab="title.kpi", notes=result.notes, freeze_columns=2),
             BookSheet(detail, freeze_columns=2, csv_name="kpi_detail"),

@@ -6,6 +6,7 @@ import pandas as pd
 
 from csops.domain.score_base import TALLY_COLUMNS
 from csops.domain.scoring import ScoreResult, charges_yuan
+from csops.report.documents import score_document
 from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet
 
@@ -105,7 +106,7 @@ def evidence_sheet(result: ScoreResult, lang: str) -> Sheet:
 
 def score_report(result: ScoreResult, lang: str, *, compact: bool) -> Report:
     return Report(
-        document=result.to_document(),
+        document=score_document(result),
         sheets=[scores_sheet(result, lang, compact=compact), evidence_sheet(result, lang)],
         notes=list(result.warnings),
     )
