@@ -19,8 +19,8 @@ from csops.ingest.discover import Inputs
 from csops.jobs import month as jobs_month
 from csops.jobs import monthly
 from csops.jobs.monthly import MonthlyRun, monthly_report, run_monthly
+from csops.report.book import BookSheet
 from csops.report.detail import write_detail_csv
-from csops.report.workbook import BookSheet
 from csops.rules import RuleSet, load_rules
 
 from ..conftest import REPO, chats_of

@@ -9,8 +9,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from csops.report.book import BookSheet, Chart
 from csops.report.output import Column, Sheet
-from csops.report.workbook import BookSheet, Chart, WorkbookWriter, write_report
+from csops.report.workbook import WorkbookWriter, write_report
 
 
 def _sheet(key: str, rows: int, charts: list[Chart] | None = None) -> BookSheet:

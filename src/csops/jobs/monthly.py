@@ -35,6 +35,7 @@ from csops.jobs.closing import ClosedMonth, figures_to_close, month_results, sto
 from csops.jobs.ledger import Ledger, LedgerError
 from csops.jobs.month import FIGURES, MONTH_KINDS, Figures, read_month
 from csops.jobs.runner import Runner
+from csops.report.book import BookSheet
 from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, remove_other_csv, write_csv_parts
 from csops.report.monthly import (
     SUMMARY_KEY,
@@ -49,7 +50,7 @@ from csops.report.monthly import (
 )
 from csops.report.output import atomic_path, to_json
 from csops.report.shipments import as_of_text
-from csops.report.workbook import BookSheet, WorkbookWriter, csv_path
+from csops.report.workbook import WorkbookWriter, csv_path
 from csops.rules import RuleSet
 from csops.rules.chats import ChatRules
 from csops.rules.kpi import KpiRules

@@ -6,36 +6,14 @@ printed page each, with its data taken from the sheet that declares it."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from csops.report.book import BookSheet, Chart
 from csops.report.cells import NUMBER_FORMATS
 from csops.report.labels import label
 
-if TYPE_CHECKING:
-    from csops.report.workbook import BookSheet
-
-LEVEL_COLOURS = {
-    "ok": "#70AD47",
-    "warning": "#FFC000",
-    "punishment": "#E0533D",
-    "serious": "#C00000",
-}
 ROW_PX = 20  # XlsxWriter's default row height, for placing charts
 PAGE_ROWS = 30  # rows of ROW_PX that fit on a landscape A4 page (margins 0.4")
-
-
-@dataclass
-class Chart:
-    """A horizontal bar chart of some columns of a sheet, one bar per row (staff member)."""
-
-    title: str  # label key
-    category: str  # column key whose values name the bars
-    values: list[str]  # column keys, one series each
-    rows: int | None = None  # chart the first `rows` data rows (None: all)
-    colour_by: str | None = None  # a frame column of level ids: each bar in its level colour
-    palette: dict[str, str] = field(default_factory=lambda: dict(LEVEL_COLOURS))
-    axis_title: str | None = None  # label key of the value axis
 
 
 def write_charts(

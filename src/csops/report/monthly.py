@@ -22,6 +22,7 @@ from csops.domain.kpi import KpiResult
 from csops.domain.scoring import ScoreResult
 from csops.domain.shipments import ShippingList
 from csops.ingest.discover import Inputs
+from csops.report.book import BookSheet, Chart
 from csops.report.chats import all_waits, kpi_report, waits_sheet
 from csops.report.commission import evidence_sheets, orders_sheet, summary_report
 from csops.report.documents import kpi_document
@@ -31,7 +32,6 @@ from csops.report.labels import label
 from csops.report.output import Column, Sheet
 from csops.report.scores import LEVEL_STYLES, attendance_sheet, score_report
 from csops.report.shipments import as_of_text, overdue_report
-from csops.report.workbook import BookSheet, Chart
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
 from csops.rules.shipping import LEVEL_NAMES

@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
+from csops.report.book import BookSheet, Chart
 from csops.report.cells import (
     DANGEROUS_PREFIXES,
     NUMBER_FORMATS,
@@ -48,7 +49,7 @@ from csops.report.cells import (
     _plain,
     cell_text,
 )
-from csops.report.charts import Chart, write_charts
+from csops.report.charts import write_charts
 from csops.report.detail import CsvPart
 from csops.report.files import atomic_path
 from csops.report.labels import label
@@ -66,24 +67,6 @@ TITLE: dict[str, Any] = {"bold": True, "size": 14, "border": 0, "valign": "vcent
 MAX_WIDTH = 48  # characters; longer text wraps in the cell
 EXCEL_ROWS = 1_048_576
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass
-class BookSheet:
-    sheet: Sheet
-    tab: str | None = None  # label key of the sheet's tab (default: sheet.key)
-    notes: list[str] = field(default_factory=list)
-    freeze_columns: int = 0
-    formats: dict[str, str] = field(default_factory=dict)  # column key → Excel number format
-    charts: list[Chart] = field(default_factory=list)
-    csv_name: str | None = None  # `<stem>.<csv_name>.csv` when the rows go beside the book
-    # The CSV files the rows went to (set by the caller): one, or more when Excel would
-    # not open them in one (`detail.part_bounds`).
-    moved_to: list[CsvPart] | None = None
-
-    @property
-    def rows(self) -> int:
-        return len(self.sheet.frame)
 
 
 def csv_path(workbook: Path, csv_name: str) -> Path:
