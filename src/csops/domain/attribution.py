@@ -26,7 +26,7 @@ def credit_by_memo(orders: pd.DataFrame, roster: Roster, attribution: Attributio
     """Per order: staff_id (when exactly one staff member is named), candidates and
     unknown_ids (space-separated, NA when none) and how (memo, conflict, no_flag, none)."""
     matcher = MemoMatcher(roster, unknown_id_digits=attribution.unknown_id_digits)
-    found = matcher.match(orders["memo"].astype("str"))
+    found = matcher.match(orders["memo"].astype("str"), at=orders["paid_at"])
     out = pd.DataFrame(index=orders.index)
     out["staff_id"] = found["staff_id"].astype("str")
     out["candidates"] = found["candidates"].astype("str")

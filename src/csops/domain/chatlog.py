@@ -248,7 +248,7 @@ def _direction(frame: pd.DataFrame, words: ChatDirection) -> np.ndarray:
 def _is_staff_account(values: pd.Series, roster: Roster) -> np.ndarray:
     """Which cells name a roster account (matched once per distinct value)."""
     codes, uniques = _factorize(values)
-    found = roster.staff_for_accounts(pd.Series(uniques, dtype="str")).notna().to_numpy()
+    found = roster.knows_accounts(pd.Series(uniques, dtype="str"))
     return np.append(found, False)[codes]
 
 
@@ -356,6 +356,9 @@ def normalize_messages(frame: pd.DataFrame, roster: Roster, words: ChatDirection
         account[~by_direction] = other_account.to_numpy()
         buyer[~by_direction] = other_buyer.to_numpy()
 
+    if roster.handovers:
+        # An account handed over is, in each message, the account of who held it then.
+        account = roster.holders_at(account.astype("str"), frame["time"])
     heads, (account_run, accounts), (buyer_run, buyers) = _factorized_runs(account, buyer, n)
     _require_present(frame, account, "客服账号", "staff account", "account")
     _require_present(frame, buyer, "买家", "buyer", "buyer")

@@ -8,8 +8,9 @@ that nickname (then only the full account matches).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from csops.domain.period import Month
@@ -23,10 +24,40 @@ def nickname(account: str) -> str:
     return re.split(r"[:：]", account)[-1].strip()
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Who held a handed-over account, from `start` (入职, None: always) to before `end`
+    (the day after 离职, None: still)."""
+
+    staff_id: str
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+
+    def holds_at(self, times: pd.Series) -> pd.Series:
+        held = pd.Series(True, index=times.index)
+        if self.start is not None:
+            held &= times >= self.start
+        if self.end is not None:
+            held &= times < self.end
+        return held.fillna(False).astype(bool)
+
+
 @dataclass
 class Roster:
     staff: pd.DataFrame  # staff_id, name, role, hired_on, left_on, shift, _file, _row
-    accounts: pd.DataFrame  # key (full account or nickname), staff_id
+    accounts: pd.DataFrame  # key (full account or nickname), staff_id: held by one person
+    # Accounts (and their nicknames) handed over: on several roster rows whose 入职–离职
+    # do not overlap; whoever held one at a moment is `holder_at`'s answer.
+    handovers: dict[str, list[Holder]] = field(default_factory=dict)
+
+    def holder_at(self, key: str, when: pd.Timestamp) -> str | None:
+        """The 工号 who held a handed-over account (or nickname) at `when`, if anyone."""
+        for holder in self.handovers.get(key, []):
+            if (holder.start is None or when >= holder.start) and (
+                holder.end is None or when < holder.end
+            ):
+                return holder.staff_id
+        return None
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Roster:
@@ -49,19 +80,9 @@ class Roster:
         for column in ("role", "hired_on", "left_on", "shift", "accounts"):
             if column not in staff:
                 staff[column] = pd.NA
-        pairs: list[tuple[str, str]] = []
-        for staff_id, cell in zip(staff["staff_id"], staff["accounts"], strict=True):
-            if not isinstance(cell, str):
-                continue
-            for account in filter(None, _SPLIT.split(cell)):
-                pairs.append((account, staff_id))
-                nick = nickname(account)
-                if nick != account:
-                    pairs.append((nick, staff_id))
-        accounts = pd.DataFrame(pairs, columns=["key", "staff_id"]).drop_duplicates()
-        # A key claimed by two staff members (a shared nickname) identifies nobody.
-        accounts = accounts[~accounts["key"].duplicated(keep=False)].reset_index(drop=True)
-        return cls(staff=staff.reset_index(drop=True), accounts=accounts)
+        staff = staff.reset_index(drop=True)
+        accounts, handovers = _index_accounts(staff)
+        return cls(staff=staff, accounts=accounts, handovers=handovers)
 
     def active_in(self, month: Month) -> pd.DataFrame:
         """Staff on the roster for at least one day of the month."""
@@ -74,12 +95,50 @@ class Roster:
     def staff_for_accounts(self, accounts: pd.Series) -> pd.Series:
         """The 工号 behind each chat account (full account, else its nickname); NA if none."""
         index = pd.Series(self.accounts["staff_id"].to_numpy(), index=self.accounts["key"])
+        if self.handovers:
+            held = {
+                self.holder_key(key, h.staff_id): h.staff_id
+                for key, holders in self.handovers.items()
+                for h in holders
+            }
+            index = pd.concat([index, pd.Series(held)])
         found = accounts.map(index)
         missing = found.isna() & accounts.notna()
         if missing.any():
             nicks = accounts[missing].astype("str").map(nickname)
             found[missing] = nicks.map(index)
         return found
+
+    def knows_accounts(self, accounts: pd.Series) -> np.ndarray:
+        """Which cells name a roster account (held by one person, or handed over)."""
+        known = self.staff_for_accounts(accounts).notna()
+        if self.handovers:
+            held = list(self.handovers)
+            known |= accounts.isin(held) | accounts.astype("str").map(nickname).isin(held)
+        return np.asarray(known, dtype=bool)
+
+    def holder_key(self, account: str, staff_id: str) -> str:
+        """The account as one holder's: `店铺:小美` of 1009 → `店铺:小美〔1009〕`, a key
+        `staff_for_accounts` knows."""
+        return f"{account}〔{staff_id}〕"
+
+    def holders_at(self, accounts: pd.Series, times: pd.Series) -> pd.Series:
+        """Each cell's account, as whoever held it at that time when it was handed over
+        (`holder_key`); unchanged otherwise, and for a time no holder covers."""
+        out = accounts.copy()
+        if not self.handovers:
+            return out
+        keys = accounts.where(accounts.isin(list(self.handovers)))
+        by_nick = keys.isna() & accounts.notna()
+        if by_nick.any():
+            nicks = accounts[by_nick].astype("str").map(nickname)
+            keys[by_nick] = nicks.where(nicks.isin(list(self.handovers)))
+        for key in keys.dropna().unique():
+            rows = keys == key
+            for holder in self.handovers[key]:
+                at = rows & holder.holds_at(times)
+                out[at] = self.holder_key(str(key), holder.staff_id)
+        return out
 
     def name_of(self) -> dict[str, str]:
         return dict(zip(self.staff["staff_id"], self.staff["name"], strict=True))
@@ -91,6 +150,76 @@ class Roster:
                 f"{what}: 工号 not on the roster: {', '.join(unknown[:10])}; "
                 "add them to the roster or correct the 工号"
             )
+
+
+def _index_accounts(staff: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[Holder]]]:
+    """Each account of the roster's 旺旺子账号 cells, and its nickname, → the 工号 holding it.
+
+    A key on several rows is, when their 入职–离职 do not overlap, an account handed over
+    (`Holder`s, by date). When they overlap, an account written out on two rows is an
+    error naming both; a nickname two staff share identifies nobody (only their full
+    accounts do)."""
+    claims: list[tuple[str, str, bool, int]] = []  # key, staff_id, written out, row index
+    for i, (staff_id, cell) in enumerate(zip(staff["staff_id"], staff["accounts"], strict=True)):
+        if not isinstance(cell, str):
+            continue
+        for account in filter(None, _SPLIT.split(cell)):
+            claims.append((account, staff_id, True, i))
+            nick = nickname(account)
+            if nick != account:
+                claims.append((nick, staff_id, False, i))
+    frame = pd.DataFrame(claims, columns=["key", "staff_id", "written", "row"])
+    # One claim per key and person (written out, if it is ever).
+    frame = frame.sort_values("written", ascending=False, kind="stable")
+    frame = frame.drop_duplicates(["key", "staff_id"]).sort_index()
+    shared = frame["key"].duplicated(keep=False)
+    handovers: dict[str, list[Holder]] = {}
+    problems: list[Problem] = []
+    day = pd.Timedelta(days=1)
+    for key, group in frame[shared].groupby("key", sort=False):
+        rows = staff.iloc[group["row"].tolist()]
+        holders = sorted(
+            (
+                Holder(
+                    str(sid),
+                    None if pd.isna(start) else pd.Timestamp(start),
+                    None if pd.isna(end) else pd.Timestamp(end) + day,
+                )
+                for sid, start, end in zip(
+                    rows["staff_id"], rows["hired_on"], rows["left_on"], strict=True
+                )
+            ),
+            key=lambda h: pd.Timestamp.min if h.start is None else h.start,
+        )
+        if not _overlap(holders):
+            handovers[str(key)] = holders
+        elif group["written"].sum() >= 2:
+            written = rows[group["written"].to_numpy()]
+            both = " and ".join(written["staff_id"].astype(str))
+            problems.append(
+                Problem.at(
+                    written,
+                    column="旺旺子账号",
+                    field="accounts",
+                    message=f"the 千牛 account {key} is on {len(written)} roster rows "
+                    f"(工号 {both}) whose 入职–离职 overlap, so its conversations and "
+                    "orders could be either's",
+                    samples=[str(key)],
+                    expected="one person per account at a time: for an account handed "
+                    "over, a 离职 date on the row of who gave it up, before the 入职 of who "
+                    "took it; otherwise remove it from the row it is not",
+                )
+            )
+    raise_problems(problems)
+    return frame[~shared][["key", "staff_id"]].reset_index(drop=True), handovers
+
+
+def _overlap(holders: list[Holder]) -> bool:
+    """Whether any two of the (start-sorted) holders' periods share a moment."""
+    for before, after in zip(holders, holders[1:], strict=False):
+        if before.end is None or after.start is None or after.start < before.end:
+            return True
+    return False
 
 
 def _plain_name(values: pd.Series) -> pd.Series:
