@@ -41,6 +41,9 @@ class Field:
     # Read only when asked for (`Inputs.load(..., lazy=True)`, as `inspect` does): bulky free
     # text no figure is computed from, and where buyers type phone numbers and addresses.
     lazy: bool = False
+    # Free text people type into, where a buyer's phone, address or account may hide:
+    # masked as it is read (`csops.ingest.private_text`), so no output shows it.
+    private: bool = False
 
     @property
     def column(self) -> str:
@@ -103,7 +106,7 @@ ORDER_FIELDS = (
     F("paid_at", T.DATETIME),
     F("shipped_at", T.DATETIME),
     F("confirmed_at", T.DATETIME),
-    F("memo", T.TEXT),
+    F("memo", T.TEXT, private=True),
     F("flag", T.FLAG),
     F("refund_amount", T.MONEY),
     F("refund_status", T.TEXT),
@@ -227,7 +230,7 @@ SCHEMAS: dict[str, Schema] = {
                 F("approved", T.TEXT),
                 F("approval_status", T.TEXT),
                 F("duration", T.DURATION),
-                F("reason", T.TEXT),
+                F("reason", T.TEXT, private=True),
                 F("approval_id", T.ID),
             ),
             required=("kind", "start", "end"),
@@ -254,7 +257,7 @@ SCHEMAS: dict[str, Schema] = {
                 F("direction", T.TEXT),
                 F("sender", T.TEXT),
                 F("receiver", T.TEXT),
-                F("text", T.TEXT, lazy=True),
+                F("text", T.TEXT, lazy=True, private=True),
                 F("rating", T.TEXT),
             ),
             required=("time",),
@@ -313,7 +316,7 @@ SCHEMAS: dict[str, Schema] = {
                 F("kind", T.TEXT, nullable=False),
                 F("points", T.NUMBER),
                 F("amount", T.MONEY),
-                F("note", T.TEXT),
+                F("note", T.TEXT, private=True),
             ),
             required=("date", "staff_id", "kind"),
         ),
@@ -330,7 +333,7 @@ SCHEMAS: dict[str, Schema] = {
                 F("attitude", T.NUMBER, description="item mark 态度"),
                 F("communication", T.NUMBER, description="item mark 沟通"),
                 F("resolved", T.TEXT, description="是否解决: 是 / 否"),
-                F("note", T.TEXT),
+                F("note", T.TEXT, private=True),
             ),
             required=("date", "staff_id"),
             # A spot check has a score, or item marks (each is enough).

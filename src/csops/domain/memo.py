@@ -18,7 +18,8 @@ import pandas as pd
 
 from csops.domain.roster import Roster, nickname
 
-_TOKEN = re.compile(r"[0-9A-Za-z]+")
+# `*` joins a token: a masked phone number (138****1003) is no 工号 1003.
+_TOKEN = re.compile(r"[0-9A-Za-z*]+")
 
 
 def memo_matcher(roster: Roster, unknown_id_digits: int = 4) -> MemoMatcher:

@@ -22,6 +22,7 @@ from csops.errors import InputError, Problem, UsageError, raise_problems
 from csops.ingest.clean import clean_columns, empty_frame
 from csops.ingest.columns import AliasIndex
 from csops.ingest.feeds import _target_headers, reshape_file
+from csops.ingest.private_text import mask_column, masked_note
 from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, read_columns
 from csops.ingest.scan import FileReport, _probe_reports, _walk, written_by_csops
 from csops.rules.loader import RuleSet
@@ -224,6 +225,12 @@ class Inputs:
             raw = read_columns(src, wanted, unquoted=lazy_fields)
         colours = self.rules.get(ValueWords).flag_codes()
         df, problems = clean_columns(src, schema, raw, self.now, colours)
+        for name in wanted:
+            if schema.field(name).private and name in df:
+                df[name], found = mask_column(df[name])
+                if found:
+                    header = src.headers[src.match.mapping[name]]
+                    self.notes.append(masked_note(src.display, header, found))
         src.rows = len(df)
         report.rows = len(df)
         report.problems.extend(problems)

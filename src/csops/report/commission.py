@@ -14,7 +14,7 @@ from csops.domain.commission import CommissionResult
 from csops.domain.money import fen_to_yuan, money_str
 from csops.report.detail import write_detail_csv
 from csops.report.documents import commission_document, commission_explain_document
-from csops.report.labels import label
+from csops.report.labels import has_label, label
 from csops.report.output import Column, ColumnType, Report, Sheet
 
 SUMMARY_COLUMNS = [
@@ -177,7 +177,15 @@ def notes(result: CommissionResult, lang: str, doc: dict[str, Any]) -> list[str]
                 count=sel.cancelled, amount=money_str(fen_to_yuan(sel.cancelled_fen))
             )
         )
-    return out + [label(f"note.commission_{key}", lang) for key in result.notes]
+    return out + _own_notes(result, lang)
+
+
+def _own_notes(result: CommissionResult, lang: str) -> list[str]:
+    """The result's notes: its own (label keys) and the reading's (sentences, as they are)."""
+    return [
+        label(f"note.commission_{key}", lang) if has_label(f"note.commission_{key}") else key
+        for key in result.notes
+    ]
 
 
 def explain_report(result: CommissionResult, staff: str, lang: str) -> Report:
@@ -208,6 +216,7 @@ def explain_report(result: CommissionResult, staff: str, lang: str) -> Report:
         )
         for a in document["awards"]
     ]
+    lines += _own_notes(result, lang)
     names = dict(zip(result.staff["staff_id"], result.staff["name"], strict=True))
     mine = result.credited_orders(staff)
     detail = orders_frame(mine, names, lang)

@@ -416,6 +416,10 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def has_label(key: str) -> bool:
+    return key in LABELS
+
+
 def label(key: str, lang: str) -> str:
     """The label of `key` in `lang` (zh or en); the key itself when none is defined."""
     pair = LABELS.get(key)
