@@ -29,6 +29,7 @@ from csops.cli.common import (
 from csops.errors import UsageError
 from csops.jobs.closing import ClosedMonth, close_month, month_history, staff_history
 from csops.jobs.ledger import Ledger
+from csops.jobs.lock import ledger_lock
 from csops.report.output import Column, Report, Sheet, emit, say
 from csops.rules import RuleSet
 from csops.rules.scoring import ScoringRules
@@ -168,14 +169,15 @@ def close(
     path = ledger_path(rule_set, ledger)
     inputs = open_inputs(rule_set, data, encoding)
     language = pick_lang(rule_set, lang)
-    closed = close_month(
-        inputs,
-        rule_set,
-        period,
-        path,
-        reopen_reason=reason.strip() if reason else None,
-        lang=language,
-    )
+    with ledger_lock(path, wait=60.0):  # one close at a time, monthly --close included
+        closed = close_month(
+            inputs,
+            rule_set,
+            period,
+            path,
+            reopen_reason=reason.strip() if reason else None,
+            lang=language,
+        )
     report = close_report(closed, rule_set, path, language)
     emit(report, fmt, out, language, out_console())
     if fmt != "table":

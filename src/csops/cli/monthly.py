@@ -8,6 +8,7 @@ folder's lock (see docs/cron.md).
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,7 @@ from csops.cli.common import (
 from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.domain.money import money_str
 from csops.errors import CsopsError, UsageError
-from csops.jobs.lock import exclusive_lock
+from csops.jobs.lock import exclusive_lock, ledger_lock
 from csops.jobs.monthly import (
     Detail,
     check_closable,
@@ -175,7 +176,7 @@ def _monthly(
         raise UsageError(f"--out {out}: is a file; give a folder for the month's reports")
     if not data.is_dir():
         raise UsageError(f"--data {data}: no such folder")
-    with exclusive_lock(out, wait):
+    with exclusive_lock(out, wait), ledger_lock(ledger_file, wait) if close else nullcontext():
         if close:
             check_closable(ledger_file, period)
         explicit = {kind: paths for kind, paths in files.items() if paths}

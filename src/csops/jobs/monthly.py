@@ -37,6 +37,7 @@ from csops.jobs.month import FIGURES, MONTH_KINDS, Figures, read_month
 from csops.jobs.runner import Runner
 from csops.report.book import BookSheet
 from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, remove_other_csv, write_csv_parts
+from csops.report.files import cannot_write
 from csops.report.monthly import (
     SUMMARY_KEY,
     Section,
@@ -229,8 +230,15 @@ class MonthlyFiles:
             "workbook": self.workbook.name,
             "csv": {name: [path.name for path in paths] for name, paths in written.items()},
         }
-        self._json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
-        book.close(summary_sheet(run.sections))
+        # An OSError (disk full …) names the file it happened to, not the last one staged.
+        try:
+            self._json_tmp.write_text(to_json(run.document(files)), encoding="utf-8")
+        except OSError as exc:
+            raise cannot_write(self.json, exc) from None
+        try:
+            book.close(summary_sheet(run.sections))
+        except OSError as exc:
+            raise cannot_write(self.workbook, exc) from None
         self.runner.wait()
         # CSV files of an earlier run of the month that this one did not write (a sheet now
         # in the workbook, or cut into fewer or more files) go once this run's files are in

@@ -32,7 +32,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         )
         os.close(fd)
     except OSError as exc:
-        raise _cannot_write(target, exc) from None
+        raise cannot_write(target, exc) from None
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -43,12 +43,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.chmod(tmp_path, 0o666 & ~mask)
         os.replace(tmp_path, target)
     except OSError as exc:
-        raise _cannot_write(target, exc) from None
+        raise cannot_write(target, exc) from None
     finally:
         tmp_path.unlink(missing_ok=True)
 
 
-def _cannot_write(target: Path, exc: OSError) -> UsageError:
+def cannot_write(target: Path, exc: OSError) -> UsageError:
+    """The error of a file that could not be written (disk full, read only, no permission)."""
     return UsageError(
         f"cannot write {target} ({exc.strerror or exc}); any earlier file there is unchanged"
     )

@@ -208,7 +208,13 @@ class WorkbookWriter:
             )
         else:
             self.charts_ws.hide()  # reserved, but no sheet had a chart
-        self.book.close()
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            self.book.close()
+        except FileCreateError as exc:  # XlsxWriter's wrapper of the OSError (disk full …)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise cause or OSError(str(exc)) from None
 
 
 def _write_sheet(
