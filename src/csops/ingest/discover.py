@@ -10,6 +10,7 @@ pieces), drops rows repeated across parts and turns every unreadable value into 
 from __future__ import annotations
 
 import codecs
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from csops.ingest.clean import clean_columns, empty_frame
 from csops.ingest.columns import AliasIndex
 from csops.ingest.feeds import _target_headers, reshape_file
 from csops.ingest.private_text import mask_column, masked_note
-from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, read_columns
+from csops.ingest.read import SUPPORTED_SUFFIXES, Limits, SourceFile, not_regular, read_columns
 from csops.ingest.scan import FileReport, _probe_reports, _walk, written_by_csops
 from csops.rules.loader import RuleSet
 from csops.rules.vocab import ValueWords
@@ -81,6 +82,7 @@ class Inputs:
                     "e.g. utf-8, gb18030, big5 or utf-16"
                 ) from None
         index = AliasIndex(rules.columns)
+        limits = limits_of(rules)
         explicit = {k: list(v) for k, v in (explicit or {}).items() if v}
         given = {p.resolve() for paths in explicit.values() for p in paths}
         reports: list[FileReport] = []
@@ -89,6 +91,17 @@ class Inputs:
             if not data_dir.is_dir():
                 raise UsageError(f"data folder {data_dir} does not exist")
             found = [p for p in _walk(data_dir) if p.resolve() not in given]
+            # Only regular files: a named pipe would block the run forever (and its lock).
+            special = [(p, m) for p in found if not stat.S_ISREG(m := p.stat().st_mode)]
+            if special:
+                notes.append(
+                    f"{len(special)} path(s) in {data_dir} are no regular files and were not "
+                    "read: "
+                    + ", ".join(
+                        f"{p.relative_to(data_dir)} ({not_regular(m)})" for p, m in special[:5]
+                    )
+                )
+                found = [p for p in found if p not in {s for s, _ in special}]
             own = [p for p in found if written_by_csops(p)]
             if own:
                 names = ", ".join(str(p.relative_to(data_dir)) for p in own[:5])
@@ -104,13 +117,22 @@ class Inputs:
                 )
             for path in found:
                 reports.extend(
-                    _probe_reports(path, str(path.relative_to(data_dir)), index, encoding)
+                    _probe_reports(
+                        path, str(path.relative_to(data_dir)), index, encoding, limits=limits
+                    )
                 )
         for kind, paths in explicit.items():
             for path in paths:
+                if path.exists() and not path.is_file() or path.is_fifo():
+                    raise UsageError(
+                        f"--{kind} {path}: {not_regular(path.stat().st_mode)}, not a file; give an "
+                        "export file"
+                    )
                 if not path.is_file():
                     raise UsageError(f"--{kind} {path}: no such file")
-                reports.extend(_probe_reports(path, str(path), index, encoding, feeders(kind)))
+                reports.extend(
+                    _probe_reports(path, str(path), index, encoding, feeders(kind), limits)
+                )
         return cls(rules=rules, files=reports, data_dir=data_dir, now=now, notes=notes)
 
     def load(
@@ -363,3 +385,13 @@ def _progress(src: SourceFile) -> Iterator[None]:
     console = Console(stderr=True)
     with console.status(Text(f"reading {visible(src.display)} ({src.size >> 20} MB)…")):
         yield
+
+
+def limits_of(rules: RuleSet) -> Limits:
+    """settings.yaml `limits` in the reader's units."""
+    limits = rules.settings.limits
+    return Limits(
+        workbook_bytes=limits.workbook_mb << 20,
+        csv_row_bytes=limits.csv_row_mb << 20,
+        columns=limits.columns,
+    )

@@ -13,6 +13,8 @@ with `decode` — and the types of `source` are re-exported here.
 
 from __future__ import annotations
 
+import stat
+import zipfile
 from pathlib import Path
 
 from csops.errors import InputError
@@ -27,6 +29,7 @@ from csops.ingest.source import (
     SAMPLE_BYTES,
     SUPPORTED_SUFFIXES,
     TEXT_SUFFIXES,
+    Limits,
     RawColumns,
     SourceFile,
 )
@@ -37,6 +40,7 @@ __all__ = [
     "SAMPLE_BYTES",
     "SUPPORTED_SUFFIXES",
     "TEXT_SUFFIXES",
+    "Limits",
     "RawColumns",
     "SourceFile",
     "html_rows",
@@ -54,15 +58,23 @@ def probe(
     index: AliasIndex,
     encoding: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    limits: Limits | None = None,
 ) -> list[SourceFile]:
     """Sniff format, encoding, sheet and header row of a file; classify it by its header.
 
     A workbook gives one source per sheet that reads as an export (a 千牛 order workbook
     holds its orders and their items on two sheets), else its best sheet. `kinds` limits
-    the classification (a file given as `--orders FILE` is read as orders).
+    the classification (a file given as `--orders FILE` is read as orders). A file beyond
+    the `limits` (settings.yaml) is refused before it is read.
     """
+    limits = limits or Limits()
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                f"{display}: {not_regular(info.st_mode)}, not a file; csops reads only files"
+            )
+        size = info.st_size
         with path.open("rb") as fh:
             head = fh.read(SAMPLE_BYTES)
     except OSError as exc:
@@ -70,12 +82,57 @@ def probe(
     if size == 0 or not head.strip():
         raise InputError(f"{display}: the file is empty; export it again from the shop backend")
     if head.startswith(_ZIP_MAGIC):
-        return _probe_excel(path, display, size, "xlsx", index, kinds)
-    if head.startswith(_OLE_MAGIC):
-        return _probe_excel(path, display, size, "xls", index, kinds)
-    if _looks_like_html(head):
-        return [_probe_html(path, display, size, head, index, encoding, kinds)]
-    return [_probe_text(path, display, size, head, index, encoding, kinds)]
+        _check_inflated_size(path, display, limits)
+        sources = _probe_excel(path, display, size, "xlsx", index, kinds)
+    elif head.startswith(_OLE_MAGIC):
+        sources = _probe_excel(path, display, size, "xls", index, kinds)
+    elif _looks_like_html(head):
+        sources = [_probe_html(path, display, size, head, index, encoding, kinds)]
+    else:
+        sources = [_probe_text(path, display, size, head, index, encoding, kinds, limits)]
+    for src in sources:
+        src.limits = limits
+        if len(src.headers) > limits.columns:
+            raise _too_wide(display, src.header_row or 1, len(src.headers), limits)
+    return sources
+
+
+def not_regular(mode: int) -> str:
+    """What a path that is no regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "no regular file"
+
+
+def _check_inflated_size(path: Path, display: str, limits: Limits) -> None:
+    """A workbook is a zip: refuse one that would inflate beyond the limit (a zip bomb)
+    before any of it is uncompressed. A damaged zip is left to the workbook reader."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            inflated = sum(member.file_size for member in book.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return
+    if inflated > limits.workbook_bytes:
+        raise InputError(
+            f"{display}: the workbook would take {inflated / (1 << 20):,.0f} MB once "
+            f"uncompressed, over the limit of {limits.workbook_bytes >> 20:,} MB "
+            "(limits.workbook_mb in rules/settings.yaml); it was not read. A real export is "
+            "far smaller: export it again, or as CSV"
+        )
+
+
+def _too_wide(display: str, row: int, columns: int, limits: Limits) -> InputError:
+    return InputError(
+        f"{display}: row {row} has {columns:,} columns, over the limit of {limits.columns:,} "
+        "(limits.columns in rules/settings.yaml); no export csops reads has so many: check "
+        "that it is the export meant"
+    )
 
 
 def read_columns(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from csops.errors import InputError, Problem
 from csops.ingest.columns import AliasIndex, Match
-from csops.ingest.read import SUPPORTED_SUFFIXES, SourceFile, probe
+from csops.ingest.read import SUPPORTED_SUFFIXES, Limits, SourceFile, probe
 from csops.ingest.redact import redact
 from csops.rules.base import normalize_word
 from csops.rules.loader import RuleSet
@@ -92,9 +92,10 @@ def _probe_reports(
     index: AliasIndex,
     encoding: str | None,
     kinds: tuple[str, ...] | None = None,
+    limits: Limits | None = None,
 ) -> list[FileReport]:
     try:
-        sources = probe(path, display, index, encoding, kinds)
+        sources = probe(path, display, index, encoding, kinds, limits)
     except InputError as exc:
         return [FileReport(None, display, error=exc.message)]
     return [_report(src) for src in sources]

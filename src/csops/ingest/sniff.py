@@ -12,7 +12,7 @@ from typing import Any
 
 from csops.errors import InputError
 from csops.ingest.columns import AliasIndex, Header, Match, clean_header, header_text
-from csops.ingest.source import HEADER_SEARCH_ROWS, SourceFile
+from csops.ingest.source import HEADER_SEARCH_ROWS, Limits, SourceFile
 from csops.schemas import SCHEMAS
 
 _DATA_LIKE = re.compile(r"\d{3}")  # a date, an amount, an ID: no header cell looks so
@@ -173,6 +173,7 @@ def _probe_text(
     index: AliasIndex,
     encoding: str | None,
     kinds: tuple[str, ...] | None,
+    limits: Limits | None = None,
 ) -> SourceFile:
     complete = size <= len(head)
     enc = _encoding(display, head, complete, encoding)
@@ -186,6 +187,15 @@ def _probe_text(
         rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     except csv.Error as exc:
         raise InputError(f"{display}: the CSV cannot be parsed ({exc})") from None
+    most = (limits or Limits()).columns
+    wide = next((i for i, row in enumerate(rows) if len(row) > most), None)
+    if wide is not None:
+        cut = "" if wide + 1 < len(rows) or complete else " or more"
+        raise InputError(
+            f"{display}: row {wide + 1} has {len(rows[wide]):,}{cut} columns, over the limit "
+            f"of {most:,} (limits.columns in rules/settings.yaml); no export csops reads has "
+            "so many: check that it is the export meant"
+        )
     choice = _best_header(rows, index, kinds)
     return _source(path, display, "csv", size, choice, encoding=enc, delimiter=delimiter)
 

@@ -17,6 +17,15 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a file may be before it is refused (settings.yaml `limits`), in bytes/columns."""
+
+    workbook_bytes: int = 2048 << 20
+    csv_row_bytes: int = 4 << 20
+    columns: int = 2000
+
+
 @dataclass
 class SourceFile:
     """What probing found out about one file; enough to read it fully later."""
@@ -39,6 +48,7 @@ class SourceFile:
     file_name: str = ""
     # The other kinds the header could be, best first (for `inspect` and messages).
     candidates: list[Match] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def kind(self) -> str | None:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
 from csops.rules.base import RoundingName, RuleModel, ServiceHours
+
+
+class Limits(RuleModel):
+    """What an export may be before csops refuses to read it (a sane export is far below)."""
+
+    # A workbook (xlsx) once uncompressed: a 3 MB file that inflates to 3 GB is refused.
+    workbook_mb: Annotated[int, Field(ge=1, le=65536)] = 2048
+    # One CSV row, all its cells: the reader's block size. A row up to it is always read;
+    # one over twice it never is (refused naming its row and column); between, it depends
+    # on where the row falls among the blocks.
+    csv_row_mb: Annotated[int, Field(ge=1, le=1024)] = 4
+    # Columns of a header row.
+    columns: Annotated[int, Field(ge=10, le=100_000)] = 2000
 
 
 class Settings(RuleModel):
@@ -24,6 +37,7 @@ class Settings(RuleModel):
     # The shop's time zone: "now", `--month last` and the default --as-of are its clock,
     # whatever the server's (an IANA name such as Asia/Shanghai).
     timezone: str = "Asia/Shanghai"
+    limits: Limits = Limits()
 
     @field_validator("timezone")
     @classmethod
