@@ -90,3 +90,14 @@ def report_sheets(path: Path, **read: Any) -> dict[str, pd.DataFrame]:
         for ws in book.worksheets
         if ws.sheet_state == "visible"
     }
+
+
+def figures_of_document(text: str) -> dict[str, Any]:
+    """A command's JSON document without `rules_in_force`, once that is checked to name
+    the built-in rules (the figures are what a contract test compares)."""
+    import json
+
+    doc = json.loads(text)
+    said = doc.pop("rules_in_force")
+    assert said["files"] == [] and len(said["sha256"]) == 64, said
+    return dict(doc)

@@ -82,7 +82,7 @@ def test_json_document(tmp_path: Path) -> None:
     assert doc["total"]["conversations"] == 4
     assert doc["total"]["inquiries"] == 2  # tb小鱼88 once, 路人甲
     assert doc["total"]["paid_amount"] == "128.50"
-    assert set(doc) == {"month", "staff", "total", "notes"}
+    assert set(doc) == {"month", "staff", "total", "notes", "rules_in_force"}
     assert "chat account 临时号 is on no roster row" in doc["notes"][0]
     assert "chat account 临时号 is on no roster row" in err  # also said on stderr
 

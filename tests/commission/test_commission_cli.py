@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from csops.cli.app import app
 from csops.jobs import month as jobs_month
 
-from ..conftest import REPO, score_of, table_rows
+from ..conftest import REPO, figures_of_document, score_of, table_rows
 
 runner = CliRunner()
 
@@ -98,7 +98,7 @@ EXPECTED = {
 def test_json_contract(tmp_path: Path) -> None:
     result = run("--data", str(write_month(tmp_path / "data")), "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == EXPECTED
+    assert figures_of_document(result.stdout) == EXPECTED
 
 
 def test_table_has_unattributed_line_and_notes(tmp_path: Path) -> None:

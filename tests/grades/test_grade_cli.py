@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from csops.cli.app import app
 from csops.jobs.ledger import Ledger
 
-from ..conftest import REPO, table_rows
+from ..conftest import REPO, figures_of_document, table_rows
 from .yeardata import staff_rows
 
 runner = CliRunner()
@@ -57,7 +57,7 @@ def ledger(tmp_path: Path) -> Path:
 def test_json_contract(ledger: Path) -> None:
     result = grade("--ledger", str(ledger), "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.stdout)
+    doc = figures_of_document(result.stdout)
     assert doc == {
         "year": 2026,
         "staff": [

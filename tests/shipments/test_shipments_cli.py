@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from csops.cli.app import app
 
-from ..conftest import table_rows
+from ..conftest import figures_of_document, table_rows
 
 runner = CliRunner()
 AS_OF = "2026-10-31 20:00"
@@ -85,7 +85,7 @@ def run(*args: str) -> Result:
 def test_json_document(data: Path) -> None:
     result = run("overdue-shipments", "--data", str(data), "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {
+    assert figures_of_document(result.stdout) == {
         "as_of": "2026-10-31 20:00",
         "counts": {"warning": 1, "overdue": 1, "late": 1},
         "orders": [
@@ -259,7 +259,7 @@ def test_csv_and_xlsx(data: Path, tmp_path: Path) -> None:
 def test_unpaid_orders_json(data: Path) -> None:
     result = run("unpaid-orders", "--data", str(data), "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {
+    assert figures_of_document(result.stdout) == {
         "as_of": "2026-10-31 20:00",
         "after_hours": 3.0,
         "count": 1,

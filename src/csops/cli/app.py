@@ -12,6 +12,7 @@ from csops.cli import inspect as inspect_cmd
 from csops.cli import kpi as kpi_cmd
 from csops.cli import ledger as ledger_cmd
 from csops.cli import monthly as monthly_cmd
+from csops.cli import rules as rules_cmd
 from csops.cli import score as score_cmd
 from csops.cli import shipments as shipments_cmd
 
@@ -52,6 +53,7 @@ app.command("monthly")(monthly_cmd.monthly)
 app.command("close")(ledger_cmd.close)
 app.command("history")(ledger_cmd.history)
 app.command("grade")(grades_cmd.grade)
+app.add_typer(rules_cmd.rules_app, name="rules")
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from csops.cli.common import (
     StaffOpt,
     err_console,
     handle_errors,
+    in_force,
     open_inputs,
     open_rules,
     out_console,
@@ -72,7 +73,7 @@ def chats(
         report = explain_report(kpis, staff, top, rule_set.settings.mask_buyers, lang_code)
     else:
         report = kpi_report(kpis, staff, lang_code)
-    emit(report, fmt, out, lang_code, out_console())
+    emit(in_force(report, rule_set, lang_code), fmt, out, lang_code, out_console())
     if fmt != "table":
         # A table carries its notes; JSON / CSV / xlsx keep them out of the data.
         for note in report.notes:

@@ -16,6 +16,7 @@ from csops.cli.common import (
     RulesOpt,
     StaffOpt,
     handle_errors,
+    in_force,
     open_inputs,
     open_rules,
     out_console,
@@ -73,4 +74,4 @@ def commission(
         xlsx = out if fmt == "xlsx" else None
         report = month_report(result, staff, language, rule_set.settings.detail_row_limit, xlsx)
     report.notes.extend(ledger_notes)
-    emit(report, fmt, out, language, out_console())
+    emit(in_force(report, rule_set, language), fmt, out, language, out_console())

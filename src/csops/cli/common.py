@@ -15,7 +15,8 @@ from csops.domain.period import Month
 from csops.errors import CsopsError, UsageError
 from csops.ingest.discover import Inputs
 from csops.ingest.read import SUPPORTED_SUFFIXES
-from csops.report.output import say
+from csops.report.labels import rules_in_force
+from csops.report.output import Report, say
 from csops.rules import RuleSet, load_rules
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,6 +149,22 @@ def refuse_outputs_among_inputs(options: dict[str, Any]) -> None:
 
 def open_rules(rules_dir: Path | None) -> RuleSet:
     return load_rules(rules_dir)
+
+
+def in_force(report: Report, rules: RuleSet, lang: str | None = None) -> Report:
+    """The report, saying which rules its figures were computed with: a note under the
+    table (and the workbook's title), `rules_in_force` in the JSON."""
+    language = lang or rules.settings.lang
+    # A new list: the document may hold the notes list itself (its `notes`).
+    report.notes = [
+        *report.notes,
+        rules_in_force(str(rules.folder), rules.overrides, rules.digest(), language),
+    ]
+    report.document.setdefault(
+        "rules_in_force",
+        {"folder": str(rules.folder), "files": rules.overrides, "sha256": rules.digest()},
+    )
+    return report
 
 
 def open_inputs(

@@ -15,6 +15,7 @@ from csops.cli.common import (
     RulesOpt,
     err_console,
     handle_errors,
+    in_force,
     open_rules,
     out_console,
     pick_lang,
@@ -111,7 +112,7 @@ def grade(
         words=phrases(language),
     )
     report = Report(grades_document(result), [grades_sheet(result, language)], list(result.notes))
-    emit(report, fmt, out, language, out_console())
+    emit(in_force(report, rule_set, language), fmt, out, language, out_console())
     if fmt != "table":
         for note in report.notes:
             say(err_console, note)

@@ -14,6 +14,7 @@ from csops.cli.common import (
     OutOpt,
     RulesOpt,
     handle_errors,
+    in_force,
     open_inputs,
     open_rules,
     out_console,
@@ -39,6 +40,6 @@ def inspect(
     inputs = open_inputs(rule_set, data, encoding)
     inputs.load(KINDS, strict=False, lazy=True)
     report = inspect_report(inputs, pick_lang(rule_set, lang))
-    emit(report, fmt, out, pick_lang(rule_set, lang), out_console())
+    emit(in_force(report, rule_set, lang), fmt, out, pick_lang(rule_set, lang), out_console())
     if any(doc["problems"] for doc in report.document["files"]):
         raise typer.Exit(EXIT_DATA)

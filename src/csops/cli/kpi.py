@@ -27,6 +27,7 @@ from csops.cli.common import (
     StaffOpt,
     err_console,
     handle_errors,
+    in_force,
     open_inputs,
     open_rules,
     out_console,
@@ -139,7 +140,7 @@ def kpi(
     if fmt == "csv" and explain:
         # CSV holds one table: with --explain, the per-metric detail.
         report = Report(report.document, report.sheets[1:2], report.notes)
-    emit(report, fmt, out, language, out_console())
+    emit(in_force(report, rule_set, language), fmt, out, language, out_console())
     for note in report.notes:
         say(err_console, note)
 

@@ -18,6 +18,7 @@ from csops.cli.common import (
     RulesOpt,
     StaffOpt,
     handle_errors,
+    in_force,
     open_inputs,
     open_rules,
     out_console,
@@ -72,7 +73,7 @@ def score(
             known = ", ".join(result.staff["staff_id"].head(20))
             raise UsageError(f"--staff {staff}: no such 工号 on staff in {period}; staff: {known}")
         result = result.select([staff])
-    report = score_report(result, language, compact=fmt == "table")
+    report = in_force(score_report(result, language, compact=fmt == "table"), rule_set, language)
     if fmt == "table":
         _print_tables(report, language, explain, out)
     elif fmt == "csv" and explain:

@@ -25,6 +25,7 @@ from csops.cli.common import (
     RulesOpt,
     err_console,
     handle_errors,
+    in_force,
     open_inputs,
     open_rules,
     out_console,
@@ -116,7 +117,7 @@ def overdue_shipments(
     assert figures.overdue is not None
     result = figures.overdue
     lang_code = pick_lang(rule_set, lang)
-    _emit(overdue_report(result, lang_code), fmt, out, lang_code)
+    _emit(in_force(overdue_report(result, lang_code), rule_set, lang_code), fmt, out, lang_code)
     if fail_on is not None and result.at_or_past(fail_on):
         err_console.print(
             Text(f"{result.at_or_past(fail_on)} orders at or past {fail_on} (exit {EXIT_ALERT})")
@@ -153,4 +154,4 @@ def unpaid_orders(
     inputs = open_inputs(rule_set, data, encoding, {"orders": orders, "roster": roster})
     result = unpaid(inputs, moment, hours)
     lang_code = pick_lang(rule_set, lang)
-    _emit(unpaid_report(result, lang_code), fmt, out, lang_code)
+    _emit(in_force(unpaid_report(result, lang_code), rule_set, lang_code), fmt, out, lang_code)

@@ -38,6 +38,7 @@ from csops.jobs.runner import Runner
 from csops.report.book import BookSheet
 from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, remove_other_csv, write_csv_parts
 from csops.report.files import cannot_write
+from csops.report.labels import rules_in_force
 from csops.report.monthly import (
     SUMMARY_KEY,
     Section,
@@ -83,6 +84,11 @@ class MonthlyRun:
         doc: dict[str, Any] = {"month": str(self.month), "as_of": as_of_text(self.as_of)}
         doc |= {s.key: s.document for s in self.sections}
         doc["files"] = files
+        doc["rules_in_force"] = {
+            "folder": str(self.rules.folder),
+            "files": self.rules.overrides,
+            "sha256": self.rules.digest(),
+        }
         return doc
 
 
@@ -236,7 +242,9 @@ class MonthlyFiles:
         except OSError as exc:
             raise cannot_write(self.json, exc) from None
         try:
-            book.close(summary_sheet(run.sections))
+            rules = run.rules
+            in_force = rules_in_force(str(rules.folder), rules.overrides, rules.digest(), self.lang)
+            book.close(summary_sheet(run.sections, [in_force]))
         except OSError as exc:
             raise cannot_write(self.workbook, exc) from None
         self.runner.wait()

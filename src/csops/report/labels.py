@@ -44,6 +44,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.order_item_list": ("宝贝明细 (未使用)", "item list (not used)"),
     # report titles
     "title.inspect": ("输入文件检查", "Input files"),
+    "title.rules_check": ("生效的规则", "Rules in force"),
+    "rules.file": ("规则文件", "File"),
+    "rules.key": ("项", "Key"),
+    "rules.value": ("值", "Value"),
+    "rules.from": ("来源", "From"),
+    "rules.from_folder": ("规则文件夹", "the folder"),
+    "rules.from_default": ("内置默认", "built-in"),
     # -- score labels (issue 3) --
     "title.scores": ("月度考核分", "Monthly scores"),
     "title.score_evidence": ("扣分明细", "Score evidence"),
@@ -162,6 +169,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "note.commission_detail_csv": (
         "订单明细 {rows} 行, 超过 detail_row_limit, 已写入 {path}",
         "{rows} order rows exceed detail_row_limit; written to {path}",
+    ),
+    "note.rules_in_force": (
+        "使用的规则: {where}; 规则集 {digest}",
+        "rules in force: {where}; rule set {digest}",
+    ),
+    "note.rules_defaults": ("内置默认规则", "the built-in defaults"),
+    "note.rules_folder": (
+        "{folder} ({files} 覆盖内置默认规则)",
+        "{folder} ({files} over the built-in defaults)",
     ),
     "note.commission_explain": (
         "{staff_id} {name}: {orders} 单, 净销售额 {net}, 第 {tier} 档 ({range}), 比例 {rate}, "
@@ -426,3 +442,13 @@ def label(key: str, lang: str) -> str:
     if pair is None:
         return key
     return pair[0] if lang == "zh" else pair[1]
+
+
+def rules_in_force(folder: str, files: list[str], digest: str, lang: str) -> str:
+    """Which rules a report's figures were computed with, in `lang`."""
+    where = (
+        label("note.rules_folder", lang).format(folder=folder, files=", ".join(files))
+        if files
+        else label("note.rules_defaults", lang)
+    )
+    return label("note.rules_in_force", lang).format(where=where, digest=digest[:12])

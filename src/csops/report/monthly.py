@@ -302,8 +302,9 @@ def inputs_section(inputs: Inputs, lang: str) -> Section:
     )
 
 
-def summary_sheet(sections: Sequence[Section]) -> BookSheet:
-    """A row per staff member: the Summary columns of every section, side by side."""
+def summary_sheet(sections: Sequence[Section], notes: Sequence[str] = ()) -> BookSheet:
+    """A row per staff member: the Summary columns of every section, side by side; each
+    section's headline and `notes` (which rules are in force) above it."""
     parts = [s.summary for s in sections if s.summary is not None]
     people = pd.concat([p.frame[["staff_id", "name"]] for p in parts], ignore_index=True)
     frame = people.drop_duplicates("staff_id").reset_index(drop=True)
@@ -321,10 +322,9 @@ def summary_sheet(sections: Sequence[Section]) -> BookSheet:
     styles = None
     if "_level" in frame:
         styles = frame["_level"].map(LEVEL_STYLES).fillna("").astype("object")
-    notes = [s.headline for s in sections if s.headline]
     return BookSheet(
         Sheet(SUMMARY_KEY, frame, columns, styles),
-        notes=notes,
+        notes=[*(s.headline for s in sections if s.headline), *notes],
         freeze_columns=2,
         charts=charts,
         formats=formats,

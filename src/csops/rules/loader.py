@@ -1,9 +1,12 @@
 """Load and validate every rule file at once.
 
-`load_rules(folder)` reads each registered file from `folder` (a file the folder lacks is
-taken from the packaged defaults, so a shop can override just one file), validates it
-with its pydantic model and reports *all* problems of all files in one `RuleError`, each
-as `rules/scoring.yaml: deductions[2].points: expected a number, got 'abc'`.
+`load_rules(folder)` reads each registered file: the built-in default, with the folder's
+file of that name (if any) merged over it key by key — mappings merge, a list or a value
+replaces; in `columns.yaml` a field's aliases are added before the defaults' (a kind
+with `replace: true` keeps only its own). A folder may hold any subset of the files. Each
+merged file is validated with its pydantic model, and *all* problems of all files are
+reported in one `RuleError`, each as `myrules/scoring.yaml: rules[2].points: expected a
+number, got 'abc'`. `RuleSet.in_force()` says which folder and files are in force.
 """
 
 from __future__ import annotations
@@ -56,9 +59,12 @@ def packaged_rules_dir() -> Path:
 
 
 def default_rules_dir() -> Path:
-    """`./rules` when the working folder has one, else the packaged defaults."""
+    """`./rules` when the working folder has one holding any rule file (a folder with only
+    an edited scoring.yaml counts), else the packaged defaults."""
     local = Path("rules")
-    return local if (local / "settings.yaml").is_file() else packaged_rules_dir()
+    if local.is_dir() and any((local / name).is_file() for name in RULE_FILES):
+        return local
+    return packaged_rules_dir()
 
 
 @dataclass
@@ -67,6 +73,9 @@ class RuleSet:
     sources: dict[str, Path]  # file name → the file actually read
     folder: Path
     texts: dict[str, bytes] = field(default_factory=dict)
+    own: set[str] = field(default_factory=set)  # files of the folder (not built-in)
+    data: dict[str, Any] = field(default_factory=dict)  # file → its merged data
+    given: dict[str, Any] = field(default_factory=dict)  # file → what the folder's file says
 
     def get(self, model: type[M]) -> M:
         found = self.models[model]
@@ -88,6 +97,11 @@ class RuleSet:
         if path is not None and path.parent == self.folder:
             return f"{self.folder.name}/{name}"
         return f"(default) {name}"
+
+    @property
+    def overrides(self) -> list[str]:
+        """The rule files the folder holds, merged over the built-in defaults."""
+        return [name for name in RULE_FILES if name in self.own]
 
     def digest(self) -> str:
         """SHA-256 over every rule file's name and bytes: identifies the rule set in use."""
@@ -143,14 +157,38 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
         if problems:
             raise RuleError(problems[0] if len(problems) == 1 else "\n".join(problems),
                             details=problems)  # fmt: skip
-        return yaml.load(text, Loader=SAFE_LOADER), raw
+        data = yaml.load(text, Loader=SAFE_LOADER)
+        if isinstance(data, str) or (node is not None and _full_width_keys(node)):
+            line = next((i for i, ln in enumerate(text.splitlines(), 1) if "：" in ln), None)
+            if line is not None:
+                raise RuleError(
+                    f"{display}: line {line} has a full-width colon (：) where YAML needs a "
+                    "half-width one and a space (`base: 10`, not `base：10`)"
+                )
+        return data, raw
     except UnicodeDecodeError:
         raise RuleError(f"{display}: is not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RuleError(f"{display}: not valid YAML{where}: {problem}") from None
+        line = next((i for i, ln in enumerate(text.splitlines(), 1) if "：" in ln), None)
+        hint = (
+            f"; line {line} has a full-width colon (：): YAML needs `key: value` with a "
+            "half-width colon and a space"
+            if line is not None
+            else ""
+        )
+        raise RuleError(f"{display}: not valid YAML{where}: {problem}{hint}") from None
+
+
+def _full_width_keys(node: yaml.Node) -> bool:
+    """Whether a mapping key holds a full-width colon (`base：10: …` read as one key)."""
+    if isinstance(node, yaml.MappingNode):
+        return any("：" in str(key.value) or _full_width_keys(value) for key, value in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return any(_full_width_keys(item) for item in node.value)
+    return False
 
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
@@ -196,16 +234,35 @@ def load_rules(folder: Path | None = None) -> RuleSet:
     models: dict[type[BaseModel], BaseModel] = {}
     sources: dict[str, Path] = {}
     texts: dict[str, bytes] = {}
+    own: set[str] = set()
+    merged: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     for name, model in RULE_FILES.items():
         path = folder / name
-        if not path.is_file():
-            path = packaged / name
-        display = f"{folder.name}/{name}" if path.parent == folder else f"(default) {name}"
+        default = packaged / name
+        mine = path.is_file() and path.resolve() != default.resolve()
+        display = f"{folder.name}/{name}" if mine else f"(default) {name}"
         try:
-            data, raw = read_yaml(path, display)
+            data, raw = read_yaml(default, f"(default) {name}")
+            if mine:
+                override, own_raw = read_yaml(path, display)
+                override = {} if override is None else override  # an empty file: defaults
+                data = (
+                    merge_columns(data, override)
+                    if name == "columns.yaml"
+                    else merge(data, override)
+                )
+                # The rule set is both files: the default it merges over, and its own.
+                texts[f"(default) {name}"] = raw
+                raw = own_raw
+                own.add(name)
+                given[name] = override
+            merged[name] = data
         except RuleError as exc:
             problems.extend(exc.details or [exc.message])
             continue
+        if not mine:
+            path = default
         try:
             models[model] = model.model_validate(data if data is not None else {})
         except ValidationError as exc:
@@ -217,4 +274,74 @@ def load_rules(folder: Path | None = None) -> RuleSet:
         head = problems[0] if len(problems) == 1 else f"{len(problems)} problems in the rule files:"
         body = "" if len(problems) == 1 else "\n" + "\n".join(f"  - {p}" for p in problems)
         raise RuleError(head + body, details=problems)
-    return RuleSet(models=models, sources=sources, folder=folder, texts=texts)
+    return RuleSet(
+        models=models,
+        sources=sources,
+        folder=folder,
+        texts=texts,
+        own=own,
+        data=merged,
+        given=given,
+    )
+
+
+def provenance(rules: RuleSet) -> list[tuple[str, str, Any, bool]]:
+    """Every value of the rules in force: (file, key path, value, given by the folder's
+    file — False: the built-in default). A list is one value."""
+    out: list[tuple[str, str, Any, bool]] = []
+    for name in RULE_FILES:
+        given = _leaves(rules.given.get(name))
+        for path, value in _leaves(rules.data.get(name)).items():
+            out.append((name, path, value, path in given))
+    return out
+
+
+def _leaves(data: Any, path: str = "") -> dict[str, Any]:
+    """Key path → value of a mapping's leaves (a list is one value)."""
+    if not isinstance(data, dict):
+        return {path: data} if path else {}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        child = f"{path}.{key}" if path else str(key)
+        if isinstance(value, dict) and value:
+            out |= _leaves(value, child)
+        else:
+            out[child] = value
+    return out
+
+
+def merge(default: Any, override: Any) -> Any:
+    """`override` over `default`: mappings merge key by key; a list or a value replaces
+    (so does `null`, to drop what a default sets)."""
+    if isinstance(default, dict) and isinstance(override, dict):
+        out = dict(default)
+        for key, value in override.items():
+            out[key] = merge(default[key], value) if key in default else value
+        return out
+    return override
+
+
+def merge_columns(default: Any, override: Any) -> Any:
+    """columns.yaml: a field's aliases in the folder come first (the first listed wins),
+    then the defaults' not already listed; a kind with `replace: true` keeps only its own."""
+    if not isinstance(default, dict) or not isinstance(override, dict):
+        return merge(default, override)
+    out = {
+        kind: dict(fields) if isinstance(fields, dict) else fields
+        for kind, fields in default.items()
+    }
+    for kind, fields in override.items():
+        if not isinstance(fields, dict) or not isinstance(out.get(kind), dict):
+            out[kind] = fields
+            continue
+        fields = dict(fields)
+        if fields.pop("replace", False) is True:
+            out[kind] = fields
+            continue
+        for name, aliases in fields.items():
+            base = out[kind].get(name)
+            if isinstance(aliases, list) and isinstance(base, list):
+                out[kind][name] = aliases + [a for a in base if a not in aliases]
+            else:
+                out[kind][name] = aliases
+    return out
