@@ -220,3 +220,22 @@ def test_sample_ledger_matches_the_committed_month_files() -> None:
         for f in ledger.inputs(month):
             data = (SAMPLE / month / f.name).read_bytes()
             assert hashlib.sha256(data).hexdigest() == f.sha256, (month, f.name)
+
+
+@pytest.mark.parametrize("closed", [1, 5])
+def test_allow_missing_needs_the_minimum_of_closed_months(tmp_path: Path, closed: int) -> None:
+    """One closed month used to pay a whole year's A with --allow-missing."""
+    ledger = make_ledger(tmp_path / "ledger.sqlite", range(1, closed + 1))
+    result = grade("--ledger", str(ledger), "--allow-missing", "--lang", "en")
+    assert result.exit_code == 1
+    assert (
+        f"grades for 2026 need at least 6 closed months (min_closed_months in "
+        f"rules/grades.yaml), even with --allow-missing; {closed} closed"
+    ) in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+
+
+def test_six_closed_months_are_enough_with_allow_missing(tmp_path: Path) -> None:
+    ledger = make_ledger(tmp_path / "ledger.sqlite", range(1, 7))
+    result = grade("--ledger", str(ledger), "--allow-missing", "--lang", "en")
+    assert result.exit_code == 0, result.output

@@ -266,8 +266,9 @@ TABLE_FIGURES: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_closed(records: YearRecords, allow_missing: bool) -> None:
-    """Every month of the year must be closed, unless `allow_missing` (then at least one)."""
+def check_closed(records: YearRecords, allow_missing: bool, at_least: int = 1) -> None:
+    """Every month of the year must be closed, unless `allow_missing` (then `at_least`:
+    grades.yaml `min_closed_months`)."""
     missing = records.missing
     if not records.closed:
         raise LedgerError(
@@ -280,6 +281,13 @@ def check_closed(records: YearRecords, allow_missing: bool) -> None:
             f"{', '.join(missing)}. Close them (csops close --month {missing[0]} …) or pass "
             f"--allow-missing to grade on the {len(records.closed)} closed months"
         )
+    if missing and len(records.closed) < at_least:
+        raise LedgerError(
+            f"grades for {records.year} need at least {at_least} closed months "
+            f"(min_closed_months in rules/grades.yaml), even with --allow-missing; "
+            f"{len(records.closed)} closed ({', '.join(records.closed)}). Close more months "
+            f"(csops close --month {missing[0]} …)"
+        )
 
 
 def grade_year(
@@ -291,7 +299,7 @@ def grade_year(
     words: Phrases,
 ) -> GradeResult:
     """Grade every staff member of the year (see the module docstring)."""
-    check_closed(records, allow_missing)
+    check_closed(records, allow_missing, rules.min_closed_months)
     notes: list[str] = []
     full = rules.months_worked.full_year
     minimum = rules.months_worked.minimum

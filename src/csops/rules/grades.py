@@ -118,6 +118,9 @@ class MonthsWorked(RuleModel):
 
 class GradeRules(RuleModel):
     months_worked: MonthsWorked = MonthsWorked()
+    # Closed months the year needs before anyone is graded, even with --allow-missing
+    # (one closed month must not pay a whole year's A).
+    min_closed_months: int = Field(default=6, ge=1, le=12)
     grades: list[Grade] = Field(min_length=1)
 
     @field_validator("grades")
