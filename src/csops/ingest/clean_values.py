@@ -57,8 +57,9 @@ def clean_id(s: pd.Series) -> Cleaned:
 
 def clean_text(s: pd.Series) -> Cleaned:
     """Trimmed text; the `'` that csops (and OWASP-minded tools) put before a leading
-    = + - @ tab or CR to keep a spreadsheet from running it is taken off again, so a CSV
-    written by csops reads back as the text it was written from."""
+    = + - @ tab or CR to keep a spreadsheet from running it is taken off again, and a
+    `="digits"` is its digits, so a CSV written by csops reads back as the text it was
+    written from."""
     arr = pc.utf8_trim(_arrow(s), characters=WHITESPACE)
     arr = _on_subset(
         arr,
@@ -66,6 +67,14 @@ def clean_text(s: pd.Series) -> Cleaned:
         lambda sub: pc.utf8_trim(
             pc.replace_substring_regex(sub, r"^'([=+\-@\t\r])", r"\1"), characters=WHITESPACE
         ),
+        arr,
+    )
+    # A digit string in Excel's text formula (`="4017416467503361010"`, as csops and
+    # Taobao write long IDs in a CSV) is the digits.
+    arr = _on_subset(
+        arr,
+        pc.starts_with(arr, '="'),
+        lambda sub: pc.replace_substring_regex(sub, r'^="([0-9]+)"$', r"\1"),
         arr,
     )
     arr = _with_nulls(arr, pc.fill_null(pc.equal(arr, ""), False))

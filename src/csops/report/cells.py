@@ -6,6 +6,7 @@ a terminal or in a log line). Every writer — the CSV writer (`report.detail`),
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,8 +87,24 @@ def cell_text(value: Any, type_: ColumnType) -> str:
     return str(value)
 
 
+# Digit strings Excel would damage on opening a CSV: 12 digits or more (shown as 4.01E+18,
+# digits past the 15th lost) or a leading zero (dropped).
+LONG_DIGITS = r"^(?:[0-9]{12,}|0[0-9]+)$"
+_LONG_DIGITS = re.compile(LONG_DIGITS)
+
+
+def excel_text(text: str) -> str:
+    """A digit string Excel would turn into a number, as Excel's own text formula
+    `="4017416467503361010"` (the form Taobao's exports use). Only whole digit strings
+    take this form — csops's wrapping of digits it checked, never input text: text that
+    starts with = is made inert before (`inert`)."""
+    return f'="{text}"' if _LONG_DIGITS.match(text) else text
+
+
 def csv_cell(value: Any, type_: ColumnType) -> str:
-    """A CSV cell: text is made inert; a number csops computed (−2, −0.5) stays a number."""
+    """A CSV cell before quoting: text is made inert; a number csops computed (−2, −0.5)
+    stays a number. The writer then quotes it and keeps long digit strings as text for
+    Excel (`excel_text`)."""
     text = cell_text(value, type_)
     plain = _plain(value)
     if isinstance(plain, int | float | Decimal) and not isinstance(plain, bool):

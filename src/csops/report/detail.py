@@ -32,7 +32,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csops.domain.chatlog import changes
-from csops.report.cells import DANGEROUS_PREFIXES, Column, ColumnType, Sheet, csv_cell
+from csops.report.cells import (
+    DANGEROUS_PREFIXES,
+    LONG_DIGITS,
+    Column,
+    ColumnType,
+    Sheet,
+    csv_cell,
+)
 from csops.report.files import _remove_stale_parts, atomic_path
 from csops.report.labels import label
 
@@ -167,6 +174,17 @@ def _inert(text: pa.Array) -> pa.Array:
     )
 
 
+def _excel_text(text: pa.Array) -> pa.Array:
+    """`cells.excel_text` on a whole column: long digit strings as `="…"`."""
+    text = _single(text)
+    digits = pc.fill_null(pc.match_substring_regex(text, LONG_DIGITS), False)
+    return _changed(
+        text,
+        digits.to_numpy(zero_copy_only=False),
+        lambda cells: pc.binary_join_element_wise('="', cells, '"', ""),
+    )
+
+
 def _single(text: pa.Array | pa.ChunkedArray) -> pa.Array:
     """One array with no nulls (a missing cell is written as nothing either way)."""
     if isinstance(text, pa.ChunkedArray):
@@ -243,12 +261,13 @@ def csv_cells(values: pd.Series, type_: ColumnType, categories: pa.Array | None 
         return _datetimes(values, type_)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         text = pc.fill_null(pa.array(values, type=pa.string(), from_pandas=True), "")
-        return _quoted(_inert(text))
+        # Digits wrapped last, unquoted: `="4017…"` as Taobao writes it.
+        return _excel_text(_quoted(_inert(text)))
     if pd.api.types.is_integer_dtype(dtype) and type_ in ("text", "int", "number"):
         ints = pa.array(values, from_pandas=True)
         return pc.fill_null(pc.cast(ints, pa.string()), "")
     cells = _by_distinct(values, type_)
-    return _quoted(cells) if pd.api.types.is_object_dtype(dtype) else cells
+    return _excel_text(_quoted(cells)) if pd.api.types.is_object_dtype(dtype) else cells
 
 
 def _quoted(text: pa.Array) -> pa.Array:
