@@ -22,7 +22,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "2026-10"
 ACCOUNT = "星辰家居旗舰店:小雪"  # 1006 孙雪's, who left on 2026-10-20
 
 
-def _month(tmp_path: Path, new_row: dict[str, object]) -> Path:
+def _month(tmp_path: Path, hired: str) -> Path:
+    """The sample month with a new 1009 on the roster, holding 1006's account from `hired`."""
+    new_row = {"工号": "1009", "姓名": "钱多多", "岗位": "售前", "旺旺子账号": ACCOUNT,
+               "入职日期": hired, "班次": "白班"}  # fmt: skip
     data = tmp_path / "data"
     shutil.copytree(SAMPLE, data)
     roster = pd.read_excel(data / "客服名单.xlsx", engine="calamine", dtype={"工号": str})
@@ -35,17 +38,7 @@ def _month(tmp_path: Path, new_row: dict[str, object]) -> Path:
 
 def _handed_over(tmp_path: Path) -> Path:
     """1006's account, taken over by a new 1009 on the 21st, who chats and sells with it."""
-    data = _month(
-        tmp_path,
-        {
-            "工号": "1009",
-            "姓名": "钱多多",
-            "岗位": "售前",
-            "旺旺子账号": ACCOUNT,
-            "入职日期": "2026-10-21",
-            "班次": "白班",
-        },
-    )
+    data = _month(tmp_path, "2026-10-21")
     chat = data / "聊天记录_2026-10.csv"
     lines = [
         f"{ACCOUNT},新买家0001,2026-10-25 10:00:00,买家,在吗",
@@ -112,17 +105,7 @@ def test_a_memo_nickname_of_a_handed_over_account_pays_who_held_it(tmp_path: Pat
 def test_two_rows_holding_one_account_at_once_are_an_error_naming_both(
     tmp_path: Path,
 ) -> None:
-    data = _month(
-        tmp_path,
-        {
-            "工号": "1009",
-            "姓名": "钱多多",
-            "岗位": "售前",
-            "旺旺子账号": ACCOUNT,
-            "入职日期": "2026-10-10",
-            "班次": "白班",
-        },
-    )
+    data = _month(tmp_path, "2026-10-10")
     result = CliRunner().invoke(app, ["chats", "--month", "2026-10", "--data", str(data)])
     assert result.exit_code == 1
     text = " ".join(result.output.split())

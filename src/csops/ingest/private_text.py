@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -44,7 +43,9 @@ _ID_CARD = re.compile(
 )
 _EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _ALIPAY = re.compile(r"(支付宝(?:账号|账户|帐号)?\s*[:：]?\s*)(?![*]{3}(?:\s|$))([^\s,，;；。]+)")
-_RECEIVER = re.compile(rf"((?:收货人|收件人|联系人)(?:姓名)?\s*[:：]?\s*)([{_CJK}·]{{2,5}})")
+_RECEIVER = re.compile(
+    rf"((?:收货人|收件人|联系人)(?:姓名)?\s*[:：]?\s*)([{_CJK}])[{_CJK}·]{{1,4}}"
+)
 _ADDRESS = re.compile(
     rf"([{_CJK}]{{2,8}}?(?:省|自治区|市|区|县))"
     rf"[^，。；;,!！?？\n]{{0,60}}?(?:路|街|道|巷|弄|村|号|栋|幢|室|单元|小区|大厦|花园)"
@@ -55,44 +56,16 @@ _ADDRESS = re.compile(
 _MAYBE = r"[0-9]{7}|@|支付宝|收货人|收件人|联系人|省|市|区|县"
 
 
-def _mobile(m: re.Match[str]) -> str:
-    return f"{m.group(1)}****{m.group(3)}"
-
-
-def _landline(m: re.Match[str]) -> str:
-    return f"{m.group(1)}-****{m.group(3)}"
-
-
-def _id_card(m: re.Match[str]) -> str:
-    return f"{m.group(1)}********{m.group(3)}"
-
-
-def _email(m: re.Match[str]) -> str:
-    return f"{m.group(1)}***@{m.group(2)}"
-
-
-def _alipay(m: re.Match[str]) -> str:
-    return f"{m.group(1)}***"
-
-
-def _receiver(m: re.Match[str]) -> str:
-    return f"{m.group(1)}{m.group(2)[0]}*"
-
-
-def _address(m: re.Match[str]) -> str:
-    return f"{m.group(1)}****"
-
-
 # In this order: an ID number before the phone numbers inside it, labels before what
-# they label is masked further.
-MASKS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    ("ID numbers", _ID_CARD, _id_card),
-    ("e-mail addresses", _EMAIL, _email),
-    ("支付宝 accounts", _ALIPAY, _alipay),
-    ("mobile numbers", _MOBILE, _mobile),
-    ("landline numbers", _LANDLINE, _landline),
-    ("receiver names", _RECEIVER, _receiver),
-    ("addresses", _ADDRESS, _address),
+# they label is masked further. Each: what it is, its pattern, the masked form (groups).
+MASKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("ID numbers", _ID_CARD, r"\1********\3"),
+    ("e-mail addresses", _EMAIL, r"\1***@\2"),
+    ("支付宝 accounts", _ALIPAY, r"\1***"),
+    ("mobile numbers", _MOBILE, r"\1****\3"),
+    ("landline numbers", _LANDLINE, r"\1-****\3"),
+    ("receiver names", _RECEIVER, r"\1\2*"),
+    ("addresses", _ADDRESS, r"\1****"),
 )
 
 
