@@ -125,10 +125,10 @@ def test_workbook_sheets_and_cells_against_the_json(month_out: Path) -> None:
     assert dict(zip(header, rows["1002"], strict=True))["月末待发货"] == 0
     # money with two decimals, rates as %, level colours
     summary = book["月度汇总"]
-    money = summary.cell(row=11, column=header.index("提成合计(元)") + 1)
+    money = summary.cell(row=12, column=header.index("提成合计(元)") + 1)
     assert money.number_format == "#,##0.00"
-    assert summary.cell(row=11, column=header.index("回复率") + 1).number_format == "0.0%"
-    assert summary.cell(row=12, column=1).fill.fgColor.rgb == "FFFFF2CC"  # 1002 warning
+    assert summary.cell(row=12, column=header.index("回复率") + 1).number_format == "0.0%"
+    assert summary.cell(row=13, column=1).fill.fgColor.rgb == "FFFFF2CC"  # 1002 warning
 
     header, rows = table(book["提成"])
     assert rows["1002"][header.index("净销售额")] == 400
@@ -166,10 +166,10 @@ def test_workbook_sheets_and_cells_against_the_json(month_out: Path) -> None:
 
 def test_frozen_headers_and_filters(month_out: Path) -> None:
     book = openpyxl.load_workbook(month_out / "csops-2026-10.xlsx")
-    # Summary: title, 6 headline notes and the rules in force, a blank row, the header on
-    # row 10.
-    assert book["月度汇总"].freeze_panes == "C11"
-    assert book["月度汇总"].auto_filter.ref == "A10:P13"
+    # Summary: title, 6 headline notes, the data warning (orders credited to no one) and
+    # the rules in force, a blank row, the header on row 11.
+    assert book["月度汇总"].freeze_panes == "C12"
+    assert book["月度汇总"].auto_filter.ref == "A11:P14"
     for name in SHEETS_ZH:
         if name != "图表":
             ws = book[name]
@@ -186,8 +186,8 @@ def test_charts_on_the_charts_sheet(month_out: Path) -> None:
     titles = [re.findall(r"<a:t>([^<]+)</a:t>", x)[0] for x in xml]
     assert titles == ["考核得分（按等级着色）", "提成合计（元）", "响应时长（秒）", "绩效总分"]
     # Data from the Summary sheet: names in B, score in D, commission total in G.
-    assert "月度汇总!$B$11:$B$13" in xml[0] and "月度汇总!$D$11:$D$13" in xml[0]
-    assert "月度汇总!$G$11:$G$13" in xml[1]
+    assert "月度汇总!$B$12:$B$14" in xml[0] and "月度汇总!$D$12:$D$14" in xml[0]
+    assert "月度汇总!$G$12:$G$14" in xml[1]
     assert xml[2].count("<c:ser>") == 2
     # Each chart carries its values (what a preview without a spreadsheet engine shows),
     # though the other sheets are written in constant-memory mode.
@@ -210,6 +210,7 @@ def test_json_sections_are_the_commands_documents(month_out: Path) -> None:
         "overdue",
         "inputs",
         "files",
+        "warnings",
         "rules_in_force",
     ]
     assert doc["as_of"] == "2026-11-01 00:00"

@@ -35,7 +35,7 @@ from csops.cli.common import (
 )
 from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.domain.money import money_str
-from csops.errors import CsopsError, UsageError
+from csops.errors import EXIT_DATA, CsopsError, UsageError
 from csops.jobs.lock import exclusive_lock, ledger_lock
 from csops.jobs.monthly import (
     Detail,
@@ -105,6 +105,15 @@ def monthly(
             "--jobs", min=1, help="Files written at once (default: the cores of this machine)."
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when the run has data warnings (accounts on no roster row, orders "
+            "credited to no one, a stale orders export, files not read); the report is "
+            "written first.",
+        ),
+    ] = False,
     encoding: EncodingOpt = None,
     roster: RosterOpt = None,
     attendance: AttendanceOpt = None,
@@ -127,7 +136,7 @@ def monthly(
         "chats": chats,
     }
     try:
-        line = _monthly(
+        line, warnings, language = _monthly(
             month,
             data,
             out,
@@ -148,6 +157,14 @@ def monthly(
     except Exception as exc:  # a bug: note it in the log, then let the traceback show
         _append_log(log, started_at, f"failed: {type(exc).__name__}: {exc}")
         raise
+    # Warnings reach cron: on stderr even with --quiet, and in the log line.
+    for warning in warnings:
+        say(err_console, warning, prefix=label("warn.prefix", language))
+    if strict and warnings:
+        _append_log(log, started_at, f"failed (exit {EXIT_DATA}, --strict): {line}")
+        if not quiet:
+            typer.echo(visible(line))
+        raise typer.Exit(EXIT_DATA)
     _append_log(log, started_at, f"ok: {line}")
     if not quiet:
         typer.echo(visible(line))
@@ -167,7 +184,7 @@ def _monthly(
     started: float,
     detail: Detail = "rules",
     jobs: int | None = None,
-) -> str:
+) -> tuple[str, list[str], str]:
     rule_set = open_rules(rules_dir)
     period = parse_month(month_text, rule_set)
     language = pick_lang(rule_set, lang)
@@ -203,8 +220,10 @@ def _monthly(
         files=", ".join(str(p) for p in paths),
         seconds=f"{time.perf_counter() - started:.1f}",
     )
+    if run.warnings:
+        line += "; " + label("monthly.warnings", language).format(count=len(run.warnings))
     if closed is not None:
         line += "; " + label("monthly.closed", language).format(
             month=period, revision=closed.revision, ledger=ledger_file
         )
-    return line
+    return line, run.warnings, language

@@ -113,10 +113,10 @@ def overdue_shipments(
     moment = parse_as_of(as_of, rule_set.settings.timezone)
     inputs = open_inputs(rule_set, data, encoding, {"orders": orders, "roster": roster})
     month = Month(moment.year, moment.month)
-    figures = figures_of(inputs, month, {"overdue"}, as_of=moment, min_level=level)
+    lang_code = pick_lang(rule_set, lang)
+    figures = figures_of(inputs, month, {"overdue"}, as_of=moment, min_level=level, lang=lang_code)
     assert figures.overdue is not None
     result = figures.overdue
-    lang_code = pick_lang(rule_set, lang)
     _emit(in_force(overdue_report(result, lang_code), rule_set, lang_code), fmt, out, lang_code)
     if fail_on is not None and result.at_or_past(fail_on):
         err_console.print(

@@ -38,6 +38,7 @@ from csops.domain.shipments import ShippingList, UnpaidList, unpaid_orders, unsh
 from csops.errors import InputError, files_lacking
 from csops.ingest.discover import Inputs
 from csops.report.evidence import phrases
+from csops.report.labels import label
 from csops.rules.chats import ChatRules
 from csops.rules.commission import CommissionRules
 from csops.rules.kpi import KpiRules
@@ -298,8 +299,35 @@ def compute(
             min_level=min_level,
             mask=rules.settings.mask_buyers,
         )
+        stale = export_age(data.orders, out.overdue.as_of, rules.settings.export_max_age_h, lang)
+        if stale:
+            out.overdue.notes.insert(0, stale)
     _add_reading_notes(out, data.notes)
     return out
+
+
+def export_age(
+    orders: pd.DataFrame | None, as_of: pd.Timestamp, max_age_h: float, lang: str
+) -> str | None:
+    """A warning when the orders export's newest order is more than `max_age_h` hours
+    before `as_of` (a list of overdue orders from a month-old export is a month stale)."""
+    if orders is None or len(orders) == 0:
+        return None
+    times = [orders[c] for c in ("created_at", "paid_at") if c in orders]
+    if not times:
+        return None
+    newest = max((t.max() for t in times if t.notna().any()), default=None)
+    if newest is None or pd.isna(newest):
+        return None
+    hours = (as_of - newest) / pd.Timedelta(hours=1)
+    if hours <= max_age_h:
+        return None
+    return label("warn.old_export", lang).format(
+        newest=f"{newest:%Y-%m-%d %H:%M}",
+        as_of=f"{as_of:%Y-%m-%d %H:%M}",
+        hours=f"{hours:,.0f}",
+        limit=f"{max_age_h:g}",
+    )
 
 
 def _add_reading_notes(out: Figures, notes: list[str]) -> None:

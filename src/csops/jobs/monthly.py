@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +35,7 @@ from csops.jobs.closing import ClosedMonth, figures_to_close, month_results, sto
 from csops.jobs.ledger import Ledger, LedgerError
 from csops.jobs.month import FIGURES, MONTH_KINDS, Figures, read_month
 from csops.jobs.runner import Runner
+from csops.jobs.warnings import data_warnings
 from csops.report.book import BookSheet
 from csops.report.detail import CSV_FILE_ROWS, CsvPart, csv_files, remove_other_csv, write_csv_parts
 from csops.report.files import cannot_write
@@ -71,6 +72,8 @@ class MonthlyRun:
     figures: Figures
     sections: list[Section]
     ledger: Path
+    # Data-quality warnings (`csops.jobs.warnings`): stderr, the JSON, the summary sheet.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -84,6 +87,7 @@ class MonthlyRun:
         doc: dict[str, Any] = {"month": str(self.month), "as_of": as_of_text(self.as_of)}
         doc |= {s.key: s.document for s in self.sections}
         doc["files"] = files
+        doc["warnings"] = list(self.warnings)
         doc["rules_in_force"] = {
             "folder": str(self.rules.folder),
             "files": self.rules.overrides,
@@ -152,7 +156,8 @@ def run_monthly(
         inputs.load(others, strict=False)
     figures = figures_to_close(month_data, rules, month, ledger, FIGURES, lang=lang)
     sections = build_sections(figures, inputs, rules, lang, detail)
-    return MonthlyRun(month, inputs, rules, figures, sections, ledger)
+    warnings = data_warnings(figures, month_data, month.end, rules.settings.export_max_age_h, lang)
+    return MonthlyRun(month, inputs, rules, figures, sections, ledger, warnings)
 
 
 def output_paths(out_dir: Path, month: Month) -> tuple[Path, Path]:
@@ -244,7 +249,7 @@ class MonthlyFiles:
         try:
             rules = run.rules
             in_force = rules_in_force(str(rules.folder), rules.overrides, rules.digest(), self.lang)
-            book.close(summary_sheet(run.sections, [in_force]))
+            book.close(summary_sheet(run.sections, [*run.warnings, in_force]))
         except OSError as exc:
             raise cannot_write(self.workbook, exc) from None
         self.runner.wait()

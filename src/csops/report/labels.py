@@ -170,6 +170,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "订单明细 {rows} 行, 超过 detail_row_limit, 已写入 {path}",
         "{rows} order rows exceed detail_row_limit; written to {path}",
     ),
+    "warn.unknown_accounts": (
+        "{count} 个千牛账号不在客服名单上，本月 {messages} 条消息不计入任何客服: {items}；"
+        "请在客服名单的 旺旺子账号 列补上",
+        "{count} chat accounts are on no roster row, so {messages} messages of the month "
+        "count for no one: {items}; add them to the roster's 旺旺子账号 column",
+    ),
+    "warn.unattributed": (
+        "{orders} 单（净销售额 {net}）未归属任何客服，不计提成",
+        "{orders} orders (net sales {net}) were credited to no one and earn no commission",
+    ),
+    "warn.old_export": (
+        "订单导出的最新订单在 {newest}，比统计时点 {as_of} 早 {hours} 小时"
+        "（超过 {limit} 小时）：结果可能已过时，请重新导出订单",
+        "the orders export's newest order is at {newest}, {hours} h before {as_of} (over "
+        "{limit} h): the figures may be stale; export the orders again",
+    ),
+    "warn.prefix": ("警告:", "Warning:"),
+    "monthly.warnings": ("{count} 条数据警告", "{count} data warnings"),
     "note.rules_in_force": (
         "使用的规则: {where}; 规则集 {digest}",
         "rules in force: {where}; rule set {digest}",

@@ -38,6 +38,9 @@ class Settings(RuleModel):
     # whatever the server's (an IANA name such as Asia/Shanghai).
     timezone: str = "Asia/Shanghai"
     limits: Limits = Limits()
+    # An orders export whose newest order is this many hours before the moment a list or
+    # a month is for is stale: a warning (monthly: on stderr, in the JSON; --strict: exit 1).
+    export_max_age_h: Annotated[float, Field(gt=0, le=24 * 366)] = 48.0
 
     @field_validator("timezone")
     @classmethod
