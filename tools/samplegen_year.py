@@ -1,7 +1,7 @@
 """A sample year: twelve small generated months whose closed results show every grade.
 
-    python -m tools.samplegen_year --year 2026 --out samples/2026 \
-        [--ledger samples/2026/csops-ledger.sqlite] [--seed 7] [--orders 300] [--messages 2000]
+    python -m tools.samplegen_year --year 2025 --out samples/2025 \
+        [--ledger samples/2025/csops-ledger.sqlite] [--seed 7] [--orders 300] [--messages 2000]
 
 Each month is written by `tools.samplegen.generate` (seed `seed × 100 + month`), then the
 year's story is applied to it: the default month repeats the same scenarios every month
@@ -17,17 +17,18 @@ scenarios are kept and others taken out, and the attendance, leave and incident 
   (not A: June 7.5 < 8).
 - 1004 王俊杰: 旷工 and a major mistake every month → no grade.
 - 1005 赵琳: 6 leave days a month (72 in the year): 5.5 → no grade.
-- 1006 孙雪: 10 every month (leaves the company on 2026-12-20) → A.
+- 1006 孙雪: 10 every month (leaves the company on 20 December) → A.
 - 1007 吴峰: lates in 5 months, 年假 in 4, her 5 attitude complaints in 3 months: average
   7.29 → C.
-- 1008 郑萌: a late and unfinished work every month: 8.5 (joined 2026-01-13) → B.
+- 1008 郑萌: a late and unfinished work every month: 8.5 (joined 13 January) → B.
 
-The roster of every month carries the same 入职日期/离职日期 (1006 leaves 2026-12-20,
-1008 joined 2026-01-13). samplegen has 1006 leave on the 20th and 1008 join on the 13th of
-every month it writes, so each simply has no attendance rows on the other days. With
-`--ledger`, the months are closed in order into that ledger (closing time: 09:00 on the
-1st of the next month), so `csops grade --year 2026 --ledger …` works at once. The same
-arguments give the same exports.
+The roster of every month carries the same 入职日期/离职日期 (1006 leaves on 20
+December, 1008 joined on 13 January of the year). samplegen has 1006 leave on the 20th
+and 1008 join on the 13th of every month it writes, so each simply has no attendance rows
+on the other days. With `--ledger`, the months are closed in order into that ledger
+(closing time: 09:00 on the 1st of the next month), so `csops grade --year 2025 --ledger
+…` works at once. The sample year is 2025, a year past on any machine that runs it: no
+month of it lies ahead of the clock. The same arguments give the same exports.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ KEEP = {
     "1007_annual_leave": {3, 7, 10, 11},
     "1007_attitude": {4, 8, 10},
 }
-LEFT_1006 = date(2026, 12, 20)
-HIRED_1008 = date(2026, 1, 13)
+# 1006 leaves on 20 December, 1008 joined on 13 January of the sample year.
+LEFT_1006 = (12, 20)
+HIRED_1008 = (1, 13)
 
 
 class SampleDrift(RuntimeError):
@@ -130,8 +132,9 @@ def apply_story(plan: samplegen.Plan) -> None:
 def roster_plan(plan: samplegen.Plan) -> samplegen.Plan:
     """The plan with the year's 入职/离职 dates, for the roster only."""
     staff = list(plan.staff)
-    staff[5] = dataclasses.replace(staff[5], left=LEFT_1006)
-    staff[7] = dataclasses.replace(staff[7], hired=HIRED_1008)
+    year = plan.month.year
+    staff[5] = dataclasses.replace(staff[5], left=date(year, *LEFT_1006))
+    staff[7] = dataclasses.replace(staff[7], hired=date(year, *HIRED_1008))
     return dataclasses.replace(plan, staff=staff)
 
 
@@ -169,7 +172,7 @@ def close_months(folders: Sequence[tuple[str, Path]], ledger: Path) -> None:
 
 def generate_year(
     out: Path,
-    year: int = 2026,
+    year: int = 2025,
     seed: int = 7,
     orders: int = 300,
     messages: int = 2000,
@@ -193,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Write twelve small fictional months whose grades show A, B, C and none; "
         "optionally close them into a ledger.",
     )
-    parser.add_argument("--year", type=int, default=2026, help="the year (default 2026)")
+    parser.add_argument("--year", type=int, default=2025, help="the year (default 2025)")
     parser.add_argument("--out", type=Path, required=True, help="folder for YYYY-MM folders")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument("--orders", type=int, default=300, help="orders a month (default 300)")

@@ -1,5 +1,5 @@
 """`csops grade --year` through Typer's runner, over a ledger of hand-made closed months,
-and over the committed sample year (samples/2026)."""
+and over the committed sample year (samples/2025)."""
 
 from __future__ import annotations
 
@@ -191,11 +191,15 @@ def test_rules_folder_changes_the_ladder(ledger: Path, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- the sample year
 
-SAMPLE = REPO / "samples" / "2026"
+SAMPLE = REPO / "samples" / "2025"
 
 
 def test_sample_year_shows_every_grade() -> None:
-    result = grade("--ledger", str(SAMPLE / "csops-ledger.sqlite"), "--format", "json")
+    result = runner.invoke(
+        app,
+        ["grade", "--year", "2025", "--ledger", str(SAMPLE / "csops-ledger.sqlite"),
+         "--format", "json"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     grades = {s["staff_id"]: s["grade"] for s in json.loads(result.stdout)["staff"]}
     assert grades == {
@@ -215,7 +219,7 @@ def test_sample_ledger_matches_the_committed_month_files() -> None:
 
     ledger = Ledger(SAMPLE / "csops-ledger.sqlite")
     months = [c.month for c in ledger.closed_months()]
-    assert months == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert months == [f"2025-{m:02d}" for m in range(1, 13)]
     for month in months:
         for f in ledger.inputs(month):
             data = (SAMPLE / month / f.name).read_bytes()
