@@ -49,6 +49,7 @@ class Roster:
     # Accounts (and their nicknames) handed over: on several roster rows whose 入职–离职
     # do not overlap; whoever held one at a moment is `holder_at`'s answer.
     handovers: dict[str, list[Holder]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rosters of several files made one
 
     def holder_at(self, key: str, when: pd.Timestamp) -> str | None:
         """The 工号 who held a handed-over account (or nickname) at `when`, if anyone."""
@@ -61,7 +62,13 @@ class Roster:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Roster:
-        """Validate the roster (one row per 工号) and index its accounts."""
+        """Validate the roster (one row per 工号) and index its accounts.
+
+        The roster of each month's folder (a quarter read over three) lists the same
+        people: a 工号 on rows of several files is one person, with the row of the last
+        file (the newest roster: a 离职日期 added in December stands), said in `notes`.
+        Two rows of one file sharing a 工号 are an error."""
+        frame, notes = _one_row_per_file(frame)
         dup = frame["staff_id"].duplicated(keep=False) & frame["staff_id"].notna()
         if dup.any():
             rows = frame[dup]
@@ -82,7 +89,7 @@ class Roster:
                 staff[column] = pd.NA
         staff = staff.reset_index(drop=True)
         accounts, handovers = _index_accounts(staff)
-        return cls(staff=staff, accounts=accounts, handovers=handovers)
+        return cls(staff=staff, accounts=accounts, handovers=handovers, notes=notes)
 
     def active_in(self, month: Month) -> pd.DataFrame:
         """Staff on the roster for at least one day of the month."""
@@ -150,6 +157,34 @@ class Roster:
                 f"{what}: 工号 not on the roster: {', '.join(unknown[:10])}; "
                 "add them to the roster or correct the 工号"
             )
+
+
+def _one_row_per_file(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A 工号 on rows of several roster files: the row of the last file (in the order the
+    files were read) stands for the person. Rows of one file are left as they are."""
+    if "_file" not in frame or frame["_file"].nunique() < 2:
+        return frame, []
+    order = pd.Series(pd.factorize(frame["_file"].astype("str"))[0], index=frame.index)
+    last = order.groupby(frame["staff_id"]).transform("max")
+    older = (frame["staff_id"].notna() & (order < last)).to_numpy()
+    if not older.any():
+        return frame, []
+    fields = [c for c in frame.columns if not c.startswith("_") and c != "staff_id"]
+    kept = frame[~older]
+    # As text, a missing value as "" (NA would compare as neither equal nor not).
+    newest = kept.drop_duplicates("staff_id").set_index("staff_id")[fields]
+    newest = newest.astype("str").fillna("")
+    old = frame[older].set_index("staff_id")[fields].astype("str").fillna("")
+    differ = (old != newest.reindex(old.index)).any(axis=1)
+    changed = sorted({str(sid) for sid in old.index[differ.to_numpy()]})
+    files = ", ".join(dict.fromkeys(frame["_file"].astype("str")))
+    note = (
+        f"the roster is in {frame['_file'].nunique()} files ({files}): each 工号 counts "
+        "once, with its row in the last of them"
+    )
+    if changed:
+        note += f"; 工号 whose rows differ between the files: {', '.join(changed)}"
+    return kept.reset_index(drop=True), [note]
 
 
 def _index_accounts(staff: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[Holder]]]:

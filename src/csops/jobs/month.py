@@ -236,7 +236,7 @@ def read_month(
         data.orders = require_orders(
             inputs, ["paid_at"], ["shipped_at", "status"], command or overdue_command
         )
-    data.notes = list(inputs.notes)
+    data.notes = [*inputs.notes, *(roster.notes if roster is not None else [])]
     return data
 
 
