@@ -78,7 +78,7 @@ def test_json_contract(ledger: Path) -> None:
                 "reasons": [
                     "not A: 12 months < 8, lowest January 4, average 4 < 9.5",
                     "not B: average 4 < 8",
-                    "not C: leave days 0 < 3, lates + early leaves 24 > 10",
+                    "not C: leave days 0, outside 3–10, lates + early leaves 24, outside 3–10",
                 ],
             },
             {
@@ -115,7 +115,7 @@ def test_table_in_chinese(ledger: Path) -> None:
     out = " ".join(result.stdout.split())
     assert "年终等级" in out
     assert "│ 1003 │ 陈雅婷 │ 12 │ 9.75 │ 7.5 │ 0 │ 0 │ 0 │ 0 │ B 良好 │ 2000.00 │" in out
-    assert "B：无旷工，无重大失误，平均分 9.75 ≥ 8；未达 A：6月 7.5 < 8" in out
+    assert "B：无旷工，无重大失误，平均分 9.75，不低于 8；未达 A：6月 7.5，低于 8" in out
     assert "│ 1002 │ 林小美 │ 12 │ 4 │ 4 │ 0 │ 0 │ 24 │ 0 │ 无 │ 0.00 │" in out
 
 

@@ -132,7 +132,7 @@ def test_the_issue_example(ladder: GradeRules) -> None:
 def test_reasons_in_chinese(ladder: GradeRules) -> None:
     scores = [10.0, 9.5, 10, 10, 10, 7.5, 10, 10, 10, 10, 10, 10]
     person = graded(ladder, staff_rows("1003", scores), lang="zh")
-    assert person.reasons == ["B：无旷工，无重大失误，平均分 9.75 ≥ 8", "未达 A：6月 7.5 < 8"]
+    assert person.reasons == ["B：无旷工，无重大失误，平均分 9.75，不低于 8", "未达 A：6月 7.5，低于 8"]
 
 
 def test_first_grade_whose_conditions_hold_wins(ladder: GradeRules) -> None:
@@ -203,7 +203,7 @@ def test_nothing_holds_no_grade(ladder: GradeRules) -> None:
         "reasons": [
             "not A: 12 months < 8, lowest January 4, average 4 < 9.5",
             "not B: average 4 < 8",
-            "not C: leave days 0 < 3, lates + early leaves 24 > 10",
+            "not C: leave days 0, outside 3–10, lates + early leaves 24, outside 3–10",
         ],
     }
 
@@ -346,7 +346,7 @@ def test_a_grade_without_conditions_catches_everyone_left() -> None:
     result = grade_year(year_of(staff_rows("1001", 8.0)), rules, lang="zh")
     [person] = result.staff
     assert person.grade is not None and person.grade.id == "D"
-    assert person.reasons == ["D：无条件", "未达 A：平均分 8 < 9"]
+    assert person.reasons == ["D：无条件", "未达 A：平均分 8，低于 9"]
 
 
 def test_months_closed_under_different_rule_sets_are_noted(ladder: GradeRules) -> None:

@@ -226,7 +226,9 @@ def check(condition: Condition, person: StaffYear, words: Phrases) -> Checked:
         else:
             items = words["month_count"].format(count=len(by_month))
         months = words["month_list"].format(items=items)
-    text = words["below" if too_low else "above"].format(
+    # A range (3–10 leave days) is said as one: "请假天数 0，不在 3–10 之间", not "0 < 3".
+    key = "outside" if low is not None and high is not None else "below" if too_low else "above"
+    text = words[key].format(
         value=shown(value, "floor" if too_low else "ceil"), months=months, **bounds
     )
     return Checked(condition, False, text)
