@@ -132,7 +132,10 @@ def test_the_issue_example(ladder: GradeRules) -> None:
 def test_reasons_in_chinese(ladder: GradeRules) -> None:
     scores = [10.0, 9.5, 10, 10, 10, 7.5, 10, 10, 10, 10, 10, 10]
     person = graded(ladder, staff_rows("1003", scores), lang="zh")
-    assert person.reasons == ["B：无旷工，无重大失误，平均分 9.75，不低于 8", "未达 A：6月 7.5，低于 8"]
+    assert person.reasons == [
+        "B：无旷工，无重大失误，平均分 9.75，不低于 8",
+        "未达 A：6月 7.5，低于 8",
+    ]
 
 
 def test_first_grade_whose_conditions_hold_wins(ladder: GradeRules) -> None:

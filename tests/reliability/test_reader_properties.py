@@ -134,8 +134,9 @@ def export(draw: st.DrawFn, kind: str, aliases: dict[str, list[str]]) -> dict[st
         row = {}
         for name in names:
             written, value = draw(cell(kind, name))
-            if name in ("order_id", "staff_id") and kind in ("orders", "roster"):
-                # Keys are unique per file (a repeated key is a conflict, not a round trip).
+            if name in ("order_id", "staff_id", "erp_order_id") and kind in ("orders", "roster"):
+                # Keys are unique per file (a repeated key is a conflict, not a round trip;
+                # one ERP number on two platform orders is one merged order, docs/inputs.md).
                 written, value = _unique_key(name, i, written, value)
             row[name] = written
             expected[name].append(value)
@@ -147,7 +148,9 @@ def export(draw: st.DrawFn, kind: str, aliases: dict[str, list[str]]) -> dict[st
 
 
 def _unique_key(name: str, i: int, written: str, value: str) -> tuple[str, str]:
-    key = value[: -len(str(i))] + str(i) if name == "order_id" else str(1000 + i)
+    if name == "erp_order_id" and value is None:
+        return written, value
+    key = value[: -len(str(i))] + str(i) if name != "staff_id" else str(1000 + i)
     return written.replace(value, key), key
 
 

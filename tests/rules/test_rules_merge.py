@@ -121,7 +121,7 @@ def test_the_month_end_run_says_which_rules(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads((out / "csops-2026-10.json").read_text(encoding="utf-8"))
     assert doc["rules_in_force"]["files"] == ["scoring.yaml"]
-    first = pd.read_excel(out / "csops-2026-10.xlsx", engine="calamine", header=None, nrows=8)
+    first = pd.read_excel(out / "csops-2026-10.xlsx", engine="calamine", header=None, nrows=14)
     texts = " ".join(str(v) for v in first.to_numpy().ravel() if isinstance(v, str))
     assert "scoring.yaml 覆盖内置默认规则" in texts
 
