@@ -20,7 +20,7 @@ app = typer.Typer(
     name="csops",
     help="客服运营工具 csops: monthly scores, commission, chat KPIs and shipping lists "
     "from the exports a shop already has.",
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     add_completion=False,

@@ -51,7 +51,9 @@ def chats(
         bool,
         typer.Option("--explain", help="With --staff: list the longest waits and their rows."),
     ] = False,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many waits --explain lists.")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", min=1, help="How many waits --explain lists.")
+    ] = 20,
     lang: LangOpt = None,
     fmt: FormatOpt = "table",
     out: OutOpt = None,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from csops.cli.common import (
     ChatsOpt,
     DataOpt,
@@ -37,7 +41,12 @@ def commission(
     data: DataOpt = None,
     rules: RulesOpt = None,
     staff: StaffOpt = None,
-    explain: bool = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="With --staff: the orders credited to them, with file and row."
+        ),
+    ] = False,
     lang: LangOpt = None,
     fmt: FormatOpt = "table",
     out: OutOpt = None,

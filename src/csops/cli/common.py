@@ -23,34 +23,46 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Folder of exports; every file is classified by its header."),
+    typer.Option(
+        "--data", metavar="DIR", help="Folder of exports; every file is classified by its header."
+    ),
 ]
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rules folder (default: ./rules if present, else built-in)."),
+    typer.Option(
+        "--rules", metavar="DIR", help="Rules folder (default: ./rules if present, else built-in)."
+    ),
 ]
 LangOpt = Annotated[
     Literal["zh", "en"] | None,
-    typer.Option("--lang", help="Report language (default: settings.yaml, zh)."),
+    typer.Option("--lang", metavar="[zh|en]", help="Report language (default: settings.yaml, zh)."),
 ]
 FormatOpt = Annotated[
     Literal["table", "json", "csv", "xlsx"],
-    typer.Option("--format", help="Output format."),
+    typer.Option("--format", metavar="[table|json|csv|xlsx]", help="Output format."),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", metavar="PATH", help="Write the report to this file.")
+]
 EncodingOpt = Annotated[
     str | None,
-    typer.Option("--encoding", help="Encoding of CSV inputs (default: utf-8, else gb18030)."),
+    typer.Option(
+        "--encoding", metavar="NAME", help="Encoding of CSV inputs (default: utf-8, else gb18030)."
+    ),
 ]
-StaffOpt = Annotated[str | None, typer.Option("--staff", help="Only this staff 工号.")]
+StaffOpt = Annotated[
+    str | None, typer.Option("--staff", metavar="ID", help="Only this staff 工号.")
+]
 MONTH_HELP = "The month: YYYY-MM, YYYYMM, or last (the calendar month before today)."
-MonthOpt = Annotated[str, typer.Option("--month", help=MONTH_HELP)]
+MonthOpt = Annotated[str, typer.Option("--month", metavar="YYYY-MM", help=MONTH_HELP)]
 
 
 def _file_opt(kind: str, zh: str) -> Any:
     return Annotated[
         list[Path] | None,
-        typer.Option(f"--{kind}", help=f"{zh} export(s), overriding what --data holds."),
+        typer.Option(
+            f"--{kind}", metavar="FILE", help=f"{zh} export(s), overriding what --data holds."
+        ),
     ]
 
 

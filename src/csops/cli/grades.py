@@ -29,7 +29,9 @@ from csops.report.labels import label
 from csops.report.output import Column, Report, Sheet, emit, say
 from csops.rules.grades import GradeRules
 
-GradeYearOpt = Annotated[int, typer.Option("--year", help="The year to grade, YYYY.")]
+GradeYearOpt = Annotated[
+    int, typer.Option("--year", metavar="YYYY", help="The year to grade, YYYY.")
+]
 AllowMissingOpt = Annotated[
     bool,
     typer.Option(

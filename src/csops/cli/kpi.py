@@ -77,6 +77,7 @@ def kpi(
         str | None,
         typer.Option(
             "--month",
+            metavar="YYYY-MM",
             help="The month: YYYY-MM, YYYYMM, or last (the calendar month before today). "
             "Default, when neither --month nor --quarter is given: last.",
         ),
@@ -85,6 +86,7 @@ def kpi(
         str | None,
         typer.Option(
             "--quarter",
+            metavar="YYYYQn",
             help="The quarter: YYYYQn (e.g. 2026Q4), or last (the quarter before today's).",
         ),
     ] = None,

@@ -36,9 +36,15 @@ from csops.rules.scoring import ScoringRules
 
 LedgerOpt = Annotated[
     Path | None,
-    typer.Option("--ledger", help="The ledger of closed months (default: settings.yaml ledger:)."),
+    typer.Option(
+        "--ledger",
+        metavar="FILE",
+        help="The ledger of closed months (default: settings.yaml ledger:).",
+    ),
 ]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Only this year, YYYY.")]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", metavar="YYYY", help="Only this year, YYYY.")
+]
 ReopenOpt = Annotated[
     bool,
     typer.Option(
@@ -46,7 +52,10 @@ ReopenOpt = Annotated[
     ),
 ]
 ReasonOpt = Annotated[
-    str | None, typer.Option("--reason", help="Why a closed month is reopened (kept in the audit).")
+    str | None,
+    typer.Option(
+        "--reason", metavar="TEXT", help="Why a closed month is reopened (kept in the audit)."
+    ),
 ]
 
 

@@ -64,10 +64,14 @@ def _append_log(log: Path | None, started: datetime, text: str) -> None:
 
 @handle_errors
 def monthly(
-    data: Annotated[Path, typer.Option("--data", help="Folder of the month's exports.")],
+    data: Annotated[
+        Path, typer.Option("--data", metavar="DIR", help="Folder of the month's exports.")
+    ],
     out: Annotated[
         Path,
-        typer.Option("--out", help="Folder for csops-YYYY-MM.xlsx / .json (and big CSVs)."),
+        typer.Option(
+            "--out", metavar="PATH", help="Folder for csops-YYYY-MM.xlsx / .json (and big CSVs)."
+        ),
     ],
     month: MonthOpt = "last",
     rules: RulesOpt = None,
@@ -78,7 +82,9 @@ def monthly(
     lang: LangOpt = None,
     log: Annotated[
         Path | None,
-        typer.Option("--log", help="Append one line per run (start time, result) to FILE."),
+        typer.Option(
+            "--log", metavar="FILE", help="Append one line per run (start time, result) to FILE."
+        ),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Print nothing on success (errors still go to stderr).")
@@ -86,7 +92,10 @@ def monthly(
     wait: Annotated[
         float,
         typer.Option(
-            "--wait", min=0, help="Seconds to wait for another run writing to --out (then exit 4)."
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            help="Seconds to wait for another run writing to --out (then exit 4).",
         ),
     ] = 60.0,
     ledger: LedgerOpt = None,
@@ -94,6 +103,7 @@ def monthly(
         Detail,
         typer.Option(
             "--detail",
+            metavar="[rules|all]",
             help="rules: list the waits that broke a rule (never answered, or slower than "
             "unanswered_s, or than kpi.yaml reply_timeliness_limit_s when shorter); all: "
             "every wait of the month (a big shop: millions of rows).",
@@ -102,7 +112,10 @@ def monthly(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", min=1, help="Files written at once (default: the cores of this machine)."
+            "--jobs",
+            metavar="N",
+            min=1,
+            help="Files written at once (default: the cores of this machine).",
         ),
     ] = None,
     strict: Annotated[

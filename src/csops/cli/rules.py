@@ -23,15 +23,17 @@ rules_app = typer.Typer(
 def check(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="The rules folder (default: ./rules, else the built-in rules)."),
+        # Said in the docstring (listed, the argument would show its type as `<path>`).
+        typer.Argument(metavar="DIR", hidden=True),
     ] = None,
     lang: LangOpt = None,
     fmt: FormatOpt = "table",
     out: OutOpt = None,
 ) -> None:
-    """Check every rule file of FOLDER merged over the built-in defaults (exit 2 on an
-    error, naming file, key and line) and list each value in force with the file it came
-    from: the folder's own file, or the built-in default."""
+    """Check every rule file of the rules folder DIR (default: ./rules, else the built-in
+    rules) merged over the built-in defaults (exit 2 on an error, naming file, key and
+    line) and list each value in force with the file it came from: the folder's own
+    file, or the built-in default."""
     rule_set = load_rules(folder)
     language = pick_lang(rule_set, lang)
     emit(check_report(rule_set, language), fmt, out, language, out_console())

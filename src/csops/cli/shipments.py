@@ -41,7 +41,11 @@ from csops.rules.shipping import ShippingRules, parse_duration_hours
 Level = Literal["warning", "overdue", "late"]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help='Local time to measure to, "YYYY-MM-DD HH:MM" (default: now).'),
+    typer.Option(
+        "--as-of",
+        metavar='"YYYY-MM-DD HH:MM"',
+        help='Local time to measure to, "YYYY-MM-DD HH:MM" (default: now).',
+    ),
 ]
 _AS_OF = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*")
 
@@ -97,11 +101,18 @@ def overdue_shipments(
     roster: RosterOpt = None,
     encoding: EncodingOpt = None,
     level: Annotated[
-        Level, typer.Option("--level", help="List orders at or above this level.")
+        Level,
+        typer.Option(
+            "--level", metavar="[warning|overdue|late]", help="List orders at or above this level."
+        ),
     ] = "warning",
     fail_on: Annotated[
         Level | None,
-        typer.Option("--fail-on", help="Exit with code 3 when an order is at or past LEVEL."),
+        typer.Option(
+            "--fail-on",
+            metavar="[warning|overdue|late]",
+            help="Exit with code 3 when an order is at or past LEVEL.",
+        ),
     ] = None,
     lang: LangOpt = None,
     fmt: FormatOpt = "table",
@@ -132,6 +143,7 @@ def unpaid_orders(
         str | None,
         typer.Option(
             "--after",
+            metavar="DURATION",
             help="Unpaid this long after creation: 3h, 90m, 2h30m "
             "(default: unpaid_after in rules/shipping.yaml, 3h).",
         ),
