@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,7 +79,9 @@ err_console = Console(stderr=True, highlight=False)
 
 
 def out_console() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    # A terminal's own width, or COLUMNS when set; a pipe or a file gets 200.
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return Console(highlight=False, soft_wrap=False, width=None if wide else 200)
 
 
 def handle_errors(func: F) -> F:

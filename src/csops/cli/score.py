@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from csops.cli.common import (
     DataOpt,
@@ -29,7 +28,7 @@ from csops.cli.ledger import LedgerOpt, ledger_path
 from csops.errors import UsageError
 from csops.jobs.closing import levels_before
 from csops.jobs.month import figures_of
-from csops.report.output import Report, emit, render_table, say, write_text_atomic
+from csops.report.output import Report, emit, file_console, render_table, say, write_text_atomic
 from csops.report.scores import score_report
 
 ExplainOpt = Annotated[
@@ -91,7 +90,7 @@ def score(
 def _print_tables(report: Report, lang: str, explain: bool, out: Path | None) -> None:
     """The scores table, then (with --explain) the evidence table, then the warnings."""
     buffer = io.StringIO()
-    console = out_console() if out is None else Console(file=buffer, width=160, color_system=None)
+    console = out_console() if out is None else file_console(buffer)
     scores = Report(report.document, report.sheets[:1])
     render_table(scores, lang, console)
     if explain:

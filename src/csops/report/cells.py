@@ -36,6 +36,9 @@ NUMBER_FORMATS: dict[ColumnType, str] = {
 class Column:
     key: str  # canonical name: the frame's column and the label key
     type: ColumnType = "text"
+    # A result a reader looks for first (合计, 得分, 等级): in a terminal too narrow for
+    # every column it is shown right after the first two.
+    lead: bool = False
 
 
 @dataclass

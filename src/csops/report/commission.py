@@ -28,7 +28,7 @@ SUMMARY_COLUMNS = [
     Column("commission.rate"),
     Column("commission.commission", "money"),
     Column("commission.awards", "money"),
-    Column("commission.total", "money"),
+    Column("commission.total", "money", lead=True),
 ]
 ORDER_COLUMNS = [
     Column("commission.order_id"),

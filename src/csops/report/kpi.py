@@ -140,10 +140,10 @@ def summary_sheet(
     frame["kpi.level"] = [_level_text(lv, scoring, lang) for lv in staff["levels"]]
     frame["kpi.bonus"] = staff["bonus"]
     columns += [
-        Column("kpi.total", "number"),
-        Column("kpi.rank", "int"),
+        Column("kpi.total", "number", lead=True),
+        Column("kpi.rank", "int", lead=True),
         Column("kpi.level"),
-        Column("kpi.bonus", "money"),
+        Column("kpi.bonus", "money", lead=True),
     ]
     if not compact:
         frame["kpi.bonus_before_withholding"] = staff["bonus_before_withholding"]

@@ -187,6 +187,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{limit} h): the figures may be stale; export the orders again",
     ),
     "warn.prefix": ("警告:", "Warning:"),
+    "note.columns_left_out": (
+        "终端宽度不够，{count} 列未显示：{columns}；加宽终端，或用 --format csv / xlsx / json "
+        "查看全部",
+        "{count} columns do not fit this terminal and are not shown: {columns}; widen it, "
+        "or see every column with --format csv / xlsx / json",
+    ),
     "monthly.warnings": ("{count} 条数据警告", "{count} data warnings"),
     "note.rules_in_force": (
         "使用的规则: {where}; 规则集 {digest}",

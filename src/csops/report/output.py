@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -55,29 +56,96 @@ class Report:
 # ---------------------------------------------------------------- renderers
 
 
+# Text columns that may wrap in a narrow terminal (a title, a detail, a note); every other
+# column — money, counts, times, IDs, names — is never cut.
+_WRAPPABLE = {"title", "detail", "note", "notes", "problems", "value", "memo", "reason", "reasons",
+              "tier", "key", "candidates", "from", "range"}  # fmt: skip
+_WRAP_MIN = 12  # the narrowest a wrappable column gets
+_COLUMN_EXTRA = 3  # a column's padding and border in a Rich table
+
+
+def _fit(widths: list[int], wrappable: list[bool], lead: list[bool], room: int) -> list[int]:
+    """Which columns fit in `room`, shown in their order: first the first two (who), then
+    the `lead` ones (the results), then the others that are never cut, in order, until
+    one does not fit; then the wrappable ones that still fit at their narrowest."""
+    first = [j for j in range(min(2, len(widths)))]
+    order = first + [j for j in range(len(widths)) if lead[j] and j not in first]
+    order += [j for j in range(len(widths)) if j not in order and not wrappable[j]]
+    used = 1  # the table's left border
+    shown: list[int] = []
+    for j in order:
+        if used + widths[j] + _COLUMN_EXTRA > room and len(shown) >= 2:
+            break
+        shown.append(j)
+        used += widths[j] + _COLUMN_EXTRA
+    for j, width in enumerate(widths):
+        need = min(width, _WRAP_MIN) + _COLUMN_EXTRA
+        if wrappable[j] and j not in shown and used + need <= room:
+            shown.append(j)
+            used += need
+    return sorted(shown)
+
+
 def render_table(report: Report, lang: str, console: Console) -> None:
+    """The report's first sheet as a table that fits the console: a money, ID or name
+    cell is never cut; when the columns do not fit, the first ones are shown and a note
+    says which were left out and how to see them."""
     # The period the figures are of, in the title: a month taken by default is never silent.
     period = _period_of(report.document)
+    notes = list(report.notes)
     for sheet in report.sheets[:1]:
         title = label(sheet.key, lang) + (f" · {period}" if period else "")
-        table = Table(title=Text(title), header_style="bold", title_style="bold")
-        for col in sheet.columns:
-            numeric = col.type not in ("text", "datetime", "date")
-            table.add_column(
-                Text(visible(label(col.key, lang))), justify="right" if numeric else "left"
-            )
         frame, n = sheet.frame, len(sheet.frame)
         cells = [frame[c.key].tolist() if c.key in frame else [None] * n for c in sheet.columns]
+        # Text, never markup: a buyer nick `[/bold]` or `[link=…]` is shown as written.
+        texts = [
+            [visible(cell_text(v, c.type)) for v in column]
+            for column, c in zip(cells, sheet.columns, strict=True)
+        ]
+        heads = [visible(label(c.key, lang)) for c in sheet.columns]
+        widths = [
+            max([cell_len(h), *(cell_len(x) for x in column)])
+            for h, column in zip(heads, texts, strict=True)
+        ]
+        wrappable = [
+            c.type == "text" and c.key.rsplit(".", 1)[-1] in _WRAPPABLE for c in sheet.columns
+        ]
+        lead = [c.lead for c in sheet.columns]
+        shown = _fit(widths, wrappable, lead, console.width)
+        table = Table(title=Text(title), header_style="bold", title_style="bold")
+        for j in shown:
+            col = sheet.columns[j]
+            numeric = col.type not in ("text", "datetime", "date")
+            table.add_column(
+                Text(heads[j]),
+                justify="right" if numeric else "left",
+                no_wrap=not wrappable[j],
+                overflow="fold",
+                min_width=min(widths[j], _WRAP_MIN) if wrappable[j] else widths[j],
+            )
         styles = [None] * n if sheet.styles is None else sheet.styles.tolist()
         for i in range(n):
-            # Text, never markup: a buyer nick `[/bold]` or `[link=…]` is shown as written.
-            texts = (
-                Text(visible(cell_text(cells[j][i], c.type))) for j, c in enumerate(sheet.columns)
-            )
-            table.add_row(*texts, style=styles[i])
+            table.add_row(*(Text(texts[j][i]) for j in shown), style=styles[i])
         console.print(table)
-    for note in report.notes:
+        if len(shown) < len(sheet.columns):
+            left = [h for j, h in enumerate(heads) if j not in set(shown)]
+            notes.insert(
+                0,
+                label("note.columns_left_out", lang).format(
+                    count=len(left), columns="、".join(left) if lang == "zh" else ", ".join(left)
+                ),
+            )
+    for note in notes:
         say(console, note)
+
+
+def file_console(buffer: io.StringIO) -> Console:
+    """A console for a table written to a file: as wide as the widest table needs (no
+    terminal to fit), so every column is there."""
+    return Console(file=buffer, width=FILE_WIDTH, color_system=None)
+
+
+FILE_WIDTH = 1000
 
 
 def say(console: Console, message: str, style: str | None = None, prefix: str = "") -> None:
@@ -157,7 +225,7 @@ def emit(
     if fmt == "table":
         if out is not None:
             buffer = io.StringIO()
-            render_table(report, lang, Console(file=buffer, width=160, color_system=None))
+            render_table(report, lang, file_console(buffer))
             write_text_atomic(out, buffer.getvalue())
         else:
             render_table(report, lang, console)

@@ -62,7 +62,7 @@ def scores_sheet(result: ScoreResult, lang: str, *, compact: bool) -> Sheet:
         columns.append(Column("score.points", "number"))
     frame["score.score"] = staff["score"]
     frame["score.level"] = staff["level"].map(lambda lv: rules.level_text(lv, lang))
-    columns += [Column("score.score", "number"), Column("score.level")]
+    columns += [Column("score.score", "number", lead=True), Column("score.level", lead=True)]
     if not compact:
         for key in TALLY_COLUMNS:
             frame[f"score.{key}"] = staff[key]
