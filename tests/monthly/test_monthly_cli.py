@@ -108,7 +108,19 @@ def test_workbook_sheets_and_cells_against_the_json(month_out: Path) -> None:
     assert book.sheetnames == SHEETS_ZH
 
     header, rows = table(book["月度汇总"])
-    assert header[:5] == ["工号", "姓名", "岗位", "得分", "等级"]
+    assert header[:6] == ["工号", "姓名", "岗位", "得分", "等级", "考核排名"]
+    total = rows.pop("None")  # the 合计 row at the bottom: money and counts summed
+    assert total[1] == "合计"
+    cell_total = dict(zip(header, total, strict=True))
+    assert (
+        f"{cell_total['提成合计(元)']:.2f}"
+        == f"{sum(float(s['total']) for s in doc['commission']['staff']):.2f}"
+    )
+    ranks = {sid: dict(zip(header, r, strict=True))["考核排名"] for sid, r in rows.items()}
+    scores = {s["staff_id"]: s["score"] for s in doc["score"]["staff"]}
+    assert ranks == {
+        sid: 1 + sum(other > mine for other in scores.values()) for sid, mine in scores.items()
+    }
     assert "提成合计(元)" in header and "平响(秒)" in header and "月末待发货" in header
     by_id = {s["staff_id"]: s for s in doc["score"]["staff"]}
     commission = {s["staff_id"]: s for s in doc["commission"]["staff"]}
@@ -169,7 +181,7 @@ def test_frozen_headers_and_filters(month_out: Path) -> None:
     # Summary: title, 6 headline notes, the data warning (orders credited to no one) and
     # the rules in force, a blank row, the header on row 11.
     assert book["月度汇总"].freeze_panes == "C12"
-    assert book["月度汇总"].auto_filter.ref == "A11:P14"
+    assert book["月度汇总"].auto_filter.ref == "A11:Q14"  # the staff rows, not the 合计 row
     for name in SHEETS_ZH:
         if name != "图表":
             ws = book[name]
@@ -187,7 +199,7 @@ def test_charts_on_the_charts_sheet(month_out: Path) -> None:
     assert titles == ["考核得分（按等级着色）", "提成合计（元）", "响应时长（秒）", "绩效总分"]
     # Data from the Summary sheet: names in B, score in D, commission total in G.
     assert "月度汇总!$B$12:$B$14" in xml[0] and "月度汇总!$D$12:$D$14" in xml[0]
-    assert "月度汇总!$G$12:$G$14" in xml[1]
+    assert "月度汇总!$H$12:$H$14" in xml[1]  # after the rank column
     assert xml[2].count("<c:ser>") == 2
     # Each chart carries its values (what a preview without a spreadsheet engine shows),
     # though the other sheets are written in constant-memory mode.

@@ -79,7 +79,8 @@ def test_csv_has_count_and_points_columns() -> None:
     result = run("--format", "csv", "--lang", "en")
     assert result.exit_code == 0
     header = result.stdout.splitlines()[0].split(",")
-    assert header[:5] == ["Staff ID", "Name", "Role", "Late count", "Late points"]
+    # Who, the score and the level first (issue 22), then each rule's count and points.
+    assert header[:7] == ["Staff ID", "Name", "Score", "Level", "Role", "Late count", "Late points"]
     assert "Score" in header and "Level" in header and "Awards (yuan)" in header
     first = dict(zip(header, result.stdout.splitlines()[1].split(","), strict=True))
     assert first["Late count"] == "1" and first["Absence points"] == "-2"

@@ -249,7 +249,7 @@ class MonthlyFiles:
         try:
             rules = run.rules
             in_force = rules_in_force(str(rules.folder), rules.overrides, rules.digest(), self.lang)
-            book.close(summary_sheet(run.sections, [*run.warnings, in_force]))
+            book.close(summary_sheet(run.sections, [*run.warnings, in_force], self.lang))
         except OSError as exc:
             raise cannot_write(self.workbook, exc) from None
         self.runner.wait()

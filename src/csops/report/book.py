@@ -42,6 +42,9 @@ class BookSheet:
     # The CSV files the rows went to (set by the caller): one, or more when Excel would
     # not open them in one (`detail.part_bounds`).
     moved_to: list[CsvPart] | None = None
+    # Rows at the end that sum up the others (a 合计 row): outside the filter's range, so
+    # sorting or filtering the sheet leaves them at the bottom.
+    total_rows: int = 0
 
     @property
     def rows(self) -> int:

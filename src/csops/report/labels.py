@@ -187,6 +187,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{limit} h): the figures may be stale; export the orders again",
     ),
     "warn.prefix": ("警告:", "Warning:"),
+    "summary.rank": ("考核排名", "Rank"),
+    "summary.total": ("合计", "Total"),
     "note.columns_left_out": (
         "终端宽度不够，{count} 列未显示：{columns}；加宽终端，或用 --format csv / xlsx / json "
         "查看全部",

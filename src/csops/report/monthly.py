@@ -9,7 +9,7 @@ side by side, a row per staff member.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -302,9 +302,12 @@ def inputs_section(inputs: Inputs, lang: str) -> Section:
     )
 
 
-def summary_sheet(sections: Sequence[Section], notes: Sequence[str] = ()) -> BookSheet:
-    """A row per staff member: the Summary columns of every section, side by side; each
-    section's headline and `notes` (which rules are in force) above it."""
+def summary_sheet(
+    sections: Sequence[Section], notes: Sequence[str] = (), lang: str = "zh"
+) -> BookSheet:
+    """A row per staff member: the Summary columns of every section, side by side, the
+    rank by the monthly score after the level, and a total row of the money and counts;
+    each section's headline and `notes` (which rules are in force) above it."""
     parts = [s.summary for s in sections if s.summary is not None]
     people = pd.concat([p.frame[["staff_id", "name"]] for p in parts], ignore_index=True)
     frame = people.drop_duplicates("staff_id").reset_index(drop=True)
@@ -319,13 +322,42 @@ def summary_sheet(sections: Sequence[Section], notes: Sequence[str] = ()) -> Boo
         columns += part.columns
         charts += part.charts
         formats |= part.formats
-    styles = None
+    if "score.score" in frame:
+        frame["summary.rank"] = (
+            frame["score.score"].astype("float64").rank(method="min", ascending=False)
+        ).astype("Int64")
+        at = next((i for i, c in enumerate(columns) if c.key == "score.level"), 3) + 1
+        columns.insert(at, Column("summary.rank", "int"))
+    staff = len(frame)
+    styles = pd.Series([""] * staff, dtype="object")
     if "_level" in frame:
         styles = frame["_level"].map(LEVEL_STYLES).fillna("").astype("object")
+    frame, styles = _with_total_row(frame, columns, styles, lang)
+    # The charts draw the staff rows, not the total.
+    charts = [c if c.rows is not None else replace(c, rows=staff) for c in charts]
     return BookSheet(
         Sheet(SUMMARY_KEY, frame, columns, styles),
         notes=[*(s.headline for s in sections if s.headline), *notes],
         freeze_columns=2,
         charts=charts,
         formats=formats,
+        total_rows=1,
     )
+
+
+def _with_total_row(
+    frame: pd.DataFrame, columns: Sequence[Column], styles: pd.Series, lang: str
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The frame with a bold 合计 row: the sum of each money and count column."""
+    total: dict[str, Any] = {"name": label("summary.total", lang)}
+    for column in columns:
+        if column.key == "summary.rank" or column.type not in ("money", "int"):
+            continue
+        values = [v for v in frame[column.key] if v is not None and not pd.isna(v)]
+        if column.type == "money":
+            total[column.key] = sum((Decimal(str(v)) for v in values), Decimal("0.00"))
+        else:
+            total[column.key] = sum(int(v) for v in values)
+    row = pd.DataFrame([total]).reindex(columns=frame.columns)
+    out = pd.concat([frame.astype("object"), row.astype("object")], ignore_index=True)
+    return out, pd.concat([styles, pd.Series(["bold"], dtype="object")], ignore_index=True)

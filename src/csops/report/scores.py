@@ -30,9 +30,18 @@ def scores_sheet(result: ScoreResult, lang: str, *, compact: bool) -> Sheet:
         }
     )
     columns = [Column("score.staff_id"), Column("score.name")]
+    level_text = staff["level"].map(lambda lv: rules.level_text(lv, lang))
     if not compact:
+        # The sheet a boss reads: who, the score and the level first; a rule's count and
+        # points only where the rule was hit (a zero is left blank).
+        frame["score.score"] = staff["score"]
+        frame["score.level"] = level_text
         frame["score.role"] = staff["role"]
-        columns.append(Column("score.role"))
+        columns += [
+            Column("score.score", "number", lead=True),
+            Column("score.level", lead=True),
+            Column("score.role"),
+        ]
     for rule in rules.rules:
         name = rule.text(lang)
         count = staff[f"{rule.id}_count"]
@@ -47,8 +56,9 @@ def scores_sheet(result: ScoreResult, lang: str, *, compact: bool) -> Sheet:
         else:
             count_key = f"{name} {label('score.count', lang)}"
             points_key = f"{name} {label('score.points_of', lang)}"
-            frame[count_key] = count
-            frame[points_key] = points
+            hit = (count != 0) | (points != 0)
+            frame[count_key] = count.astype("Int64").where(hit)
+            frame[points_key] = points.astype("Float64").where(hit)
             columns += [Column(count_key, "int"), Column(points_key, "number")]
             if yuan is not None:
                 yuan_key = f"{name} {label('score.yuan_of', lang)}"
@@ -60,10 +70,11 @@ def scores_sheet(result: ScoreResult, lang: str, *, compact: bool) -> Sheet:
     if not compact:
         frame["score.points"] = staff["points"]
         columns.append(Column("score.points", "number"))
-    frame["score.score"] = staff["score"]
-    frame["score.level"] = staff["level"].map(lambda lv: rules.level_text(lv, lang))
-    columns += [Column("score.score", "number", lead=True), Column("score.level", lead=True)]
-    if not compact:
+    if compact:
+        frame["score.score"] = staff["score"]
+        frame["score.level"] = level_text
+        columns += [Column("score.score", "number", lead=True), Column("score.level", lead=True)]
+    else:
         for key in TALLY_COLUMNS:
             frame[f"score.{key}"] = staff[key]
             columns.append(Column(f"score.{key}", "money" if key == "award_yuan" else "int"))

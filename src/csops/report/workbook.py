@@ -261,7 +261,8 @@ def _write_sheet(
         written = len(frame)
     ws.freeze_panes(header_row + 1, book_sheet.freeze_columns)
     if len(columns):
-        ws.autofilter(header_row, 0, header_row + written, len(columns) - 1)
+        filtered = written - (book_sheet.total_rows if written else 0)
+        ws.autofilter(header_row, 0, header_row + filtered, len(columns) - 1)
     _page_setup(ws, sum(w + 1 for w in widths), book_sheet.freeze_columns)
     ws.repeat_rows(header_row)
     return header_row
