@@ -17,13 +17,17 @@ import pandas as pd
 
 from csops.terminal import visible  # noqa: F401 (the writers' guard, re-exported)
 
-ColumnType = Literal["text", "int", "number", "money", "rate", "datetime", "date", "seconds"]
+# rate: a share shown to 0.1% (98.6%); percent: an exact rate as written (0.8%, 1.25%).
+ColumnType = Literal[
+    "text", "int", "number", "money", "rate", "percent", "datetime", "date", "seconds"
+]
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY = "#,##0.00"
 # Each column type's Excel number format (the workbook, its charts' data labels).
 NUMBER_FORMATS: dict[ColumnType, str] = {
     "money": MONEY,
     "rate": "0.0%",
+    "percent": "0.0##%",
     "datetime": "yyyy-mm-dd hh:mm:ss",
     "date": "yyyy-mm-dd",
     "seconds": "0.0",
@@ -77,6 +81,8 @@ def cell_text(value: Any, type_: ColumnType) -> str:
         return ""
     if type_ == "money" and isinstance(value, Decimal | int | float):
         return f"{Decimal(value):.2f}" if not isinstance(value, Decimal) else f"{value:.2f}"
+    if type_ == "percent" and isinstance(value, int | float | Decimal):
+        return f"{(Decimal(str(value)) * 100).normalize():f}%"
     if type_ == "rate" and isinstance(value, int | float | Decimal):
         return f"{float(value) * 100:.1f}%"
     if type_ == "number" and isinstance(value, float):

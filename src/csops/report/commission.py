@@ -25,7 +25,7 @@ SUMMARY_COLUMNS = [
     Column("commission.refunds", "money"),
     Column("commission.net_sales", "money"),
     Column("commission.tier"),
-    Column("commission.rate"),
+    Column("commission.rate", "percent"),
     Column("commission.commission", "money"),
     Column("commission.awards", "money"),
     Column("commission.total", "money", lead=True),
@@ -73,7 +73,7 @@ def summary_frame(
             "commission.refunds": rows["refunds"],
             "commission.net_sales": rows["net_sales"],
             "commission.tier": rows["tier"].astype("str") + " (" + rows["tier_range"] + ")",
-            "commission.rate": rows["rate"].map(_percent),
+            "commission.rate": rows["rate"],
             "commission.level": rows["level"],
             "commission.multiplier": rows["multiplier"].map(lambda m: f"{m.normalize():f}"),
             "commission.commission": rows["commission"],
@@ -233,7 +233,7 @@ def summary_report(result: CommissionResult, staff: str | None, lang: str) -> Re
     columns = SUMMARY_COLUMNS
     if result.staff["level"].notna().any():
         # level_multipliers applied: show each staff member's level and multiplier.
-        at = columns.index(Column("commission.rate"))
+        at = columns.index(Column("commission.rate", "percent"))
         columns = [
             *columns[: at + 1],
             Column("commission.level"),

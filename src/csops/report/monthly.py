@@ -37,6 +37,8 @@ from csops.rules.scoring import ScoringRules
 from csops.rules.shipping import LEVEL_NAMES
 
 PUNCH_FORMAT = "mm-dd hh:mm"
+# Waits are seconds long: their times keep the seconds.
+WAIT_FORMAT = "mm-dd hh:mm:ss"
 SUMMARY_KEY = "title.summary"  # the first sheet: a row per staff member
 
 
@@ -175,9 +177,9 @@ def _waits_book(log: WaitLog, limit: float | None, every: int, mask: bool, lang:
         freeze_columns=1,
         csv_name="waits",
         formats={
-            "chats.wait_start": PUNCH_FORMAT,
-            "chats.clock_start": PUNCH_FORMAT,
-            "chats.reply_at": PUNCH_FORMAT,
+            "chats.wait_start": WAIT_FORMAT,
+            "chats.clock_start": WAIT_FORMAT,
+            "chats.reply_at": WAIT_FORMAT,
         },
     )
 

@@ -333,7 +333,7 @@ def _data_width(values: pd.Series, type_: ColumnType) -> int:
         return 19
     if type_ == "date":
         return 10
-    if type_ == "rate":
+    if type_ in ("rate", "percent"):
         return 7
     sample = _first_values(values, 2000)
     if type_ in ("money", "seconds", "int", "number"):
