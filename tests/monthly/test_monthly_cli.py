@@ -197,17 +197,23 @@ def test_charts_on_the_charts_sheet(month_out: Path) -> None:
     assert "drawing" in drawing_rels  # sheet 2 (图表) holds them
     titles = [re.findall(r"<a:t>([^<]+)</a:t>", x)[0] for x in xml]
     assert titles == ["考核得分（按等级着色）", "提成合计（元）", "响应时长（秒）", "绩效总分"]
-    # Data from the Summary sheet: names in B, score in D, commission total in G.
-    assert "月度汇总!$B$12:$B$14" in xml[0] and "月度汇总!$D$12:$D$14" in xml[0]
-    assert "月度汇总!$H$12:$H$14" in xml[1]  # after the rank column
+    # Each chart's data is written, sorted, in hidden columns of the Charts sheet itself
+    # (AO on): the Summary sheet keeps its order, the bars come highest first.
+    assert "图表!$AO$3:$AO$5" in xml[0] and "图表!$AP$3:$AP$5" in xml[0]
+    assert "图表!$AR$3:$AR$5" in xml[1]
     assert xml[2].count("<c:ser>") == 2
-    # Each chart carries its values (what a preview without a spreadsheet engine shows),
-    # though the other sheets are written in constant-memory mode.
+    # Each chart carries its values (what a preview without a spreadsheet engine shows).
     doc = json.loads((month_out / "csops-2026-10.json").read_text(encoding="utf-8"))
     staff = len(doc["score"]["staff"])
     assert all(f'<c:ptCount val="{staff}"/>' in x for x in xml[:2])
     scores = re.findall(r"<c:v>([^<]+)</c:v>", xml[0].split("<c:val>")[1])
-    assert [float(v) for v in scores] == [float(s["score"]) for s in doc["score"]["staff"]]
+    assert [float(v) for v in scores] == sorted(
+        (float(s["score"]) for s in doc["score"]["staff"]), reverse=True
+    )
+    # The level colours have their legend under the score chart.
+    book = openpyxl.load_workbook(month_out / "csops-2026-10.xlsx")
+    legend = [c.value for row in book["图表"].iter_rows(max_col=10) for c in row if c.value]
+    assert {"正常", "口头警告", "惩罚"} <= set(legend)
 
 
 def test_json_sections_are_the_commands_documents(month_out: Path) -> None:

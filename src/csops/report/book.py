@@ -28,6 +28,8 @@ class Chart:
     colour_by: str | None = None  # a frame column of level ids: each bar in its level colour
     palette: dict[str, str] = field(default_factory=lambda: dict(LEVEL_COLOURS))
     axis_title: str | None = None  # label key of the value axis
+    # colour_by's values → their names, for the legend of the colours under the chart.
+    legend: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -100,10 +100,24 @@ def score_section(result: ScoreResult, lang: str) -> Section:
         summary=SummaryPart(
             part,
             [Column("role"), Column("score.score", "number"), Column("score.level")],
-            [Chart("monthly.chart.score", "name", ["score.score"], colour_by="_level")],
+            [
+                Chart(
+                    "monthly.chart.score",
+                    "name",
+                    ["score.score"],
+                    colour_by="_level",
+                    legend={lv: result.rules.level_text(lv, lang) for lv in _level_ids(result)},
+                )
+            ],
         ),
         headline=label("monthly.head.score", lang).format(staff=len(staff), levels=levels),
     )
+
+
+def _level_ids(result: ScoreResult) -> list[str]:
+    """The score levels of the rules, serious last: the colours of the score chart."""
+    rules = result.rules
+    return [lv.id for lv in rules.levels] + ([rules.serious.id] if rules.serious else [])
 
 
 def commission_section(result: CommissionResult, lang: str) -> Section:
