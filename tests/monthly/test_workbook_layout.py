@@ -55,3 +55,15 @@ def test_the_score_sheet_starts_with_who_and_the_score(book: openpyxl.Workbook) 
     # A rule not hit is blank, not 0: 1001 lost no point this month.
     first = dict(zip(header, rows[0], strict=True))
     assert first["工号"] == "1001" and first["迟到 次数"] is None
+
+
+def test_the_commission_sheet_names_the_conflict_sheets_instead_of_listing(
+    book: openpyxl.Workbook,
+) -> None:
+    ws = book["提成"]
+    row, _ = _header(ws)
+    notes = [c.value for r in ws.iter_rows(max_row=row - 1, max_col=1) for c in r if c.value]
+    said = " ".join(str(n) for n in notes)
+    assert "备注写了多位客服 (19 单, 未计提成): 见“备注冲突”表" in said
+    assert "备注中的未知工号 (22): 见“未知工号”表" in said
+    assert "4017045163529922780" not in said  # the IDs are on those sheets

@@ -133,8 +133,12 @@ def order_columns(orders: pd.DataFrame) -> list[Column]:
     return [c for c in ORDER_COLUMNS if c.key not in chat]
 
 
-def notes(result: CommissionResult, lang: str, doc: dict[str, Any]) -> list[str]:
-    """The notes under the summary (`doc`: the result's document, made once)."""
+def notes(
+    result: CommissionResult, lang: str, doc: dict[str, Any], *, sheets: bool = False
+) -> list[str]:
+    """The notes under the summary (`doc`: the result's document, made once). With
+    `sheets` (a workbook that lists them on sheets of their own) the conflicts and unknown
+    IDs are counted and their sheet named, not listed order by order."""
     sel = result.selection
     out = [
         label("note.commission_excluded", lang).format(
@@ -147,22 +151,31 @@ def notes(result: CommissionResult, lang: str, doc: dict[str, Any]) -> list[str]
     if doc["conflicts"]:
         items = "; ".join(
             f"{c['order_id']} ({', '.join(c['candidates'])})" for c in doc["conflicts"][:10]
-        )
+        ) + (" …" if len(doc["conflicts"]) > 10 else "")
+        if sheets:
+            items = label("note.see_sheet", lang).format(
+                sheet=label("title.commission_conflicts", lang)
+            )
         out.append(
             label("note.commission_conflicts", lang).format(
                 count=len(doc["conflicts"]),
                 action=label(
                     f"note.commission_conflicts_{result.rules.attribution.conflicts}", lang
                 ),
-                items=items + (" …" if len(doc["conflicts"]) > 10 else ""),
+                items=items,
             )
         )
     if doc["unknown_ids"]:
         items = "; ".join(f"{u['order_id']} ({u['token']})" for u in doc["unknown_ids"][:10])
+        items += " …" if len(doc["unknown_ids"]) > 10 else ""
+        if sheets:
+            items = label("note.see_sheet", lang).format(
+                sheet=label("title.commission_unknown", lang)
+            )
         out.append(
             label("note.commission_unknown", lang).format(
                 count=len(doc["unknown_ids"]),
-                items=items + (" …" if len(doc["unknown_ids"]) > 10 else ""),
+                items=items,
             )
         )
     if sel.no_refund_files:
@@ -227,9 +240,12 @@ def explain_report(result: CommissionResult, staff: str, lang: str) -> Report:
     )
 
 
-def summary_report(result: CommissionResult, staff: str | None, lang: str) -> Report:
+def summary_report(
+    result: CommissionResult, staff: str | None, lang: str, *, sheets: bool = False
+) -> Report:
     """The summary table (a row per staff member, then the unattributed line), the JSON
-    document and the notes: what `csops commission` prints."""
+    document and the notes: what `csops commission` prints. `sheets`: the conflicts and
+    unknown IDs have sheets of their own (a workbook), so the notes name them."""
     columns = SUMMARY_COLUMNS
     if result.staff["level"].notna().any():
         # level_multipliers applied: show each staff member's level and multiplier.
@@ -245,7 +261,7 @@ def summary_report(result: CommissionResult, staff: str | None, lang: str) -> Re
     return Report(
         document=document,
         sheets=[Sheet("title.commission", summary_frame(result, staff, lang, document), columns)],
-        notes=notes(result, lang, document),
+        notes=notes(result, lang, document, sheets=sheets),
     )
 
 
@@ -314,7 +330,7 @@ def month_report(
 ) -> Report:
     """The summary (table, csv, json); for xlsx also the order, conflict, unknown-ID and
     award sheets. An order sheet over `detail_limit` rows goes to a CSV beside the workbook."""
-    report = summary_report(result, staff, lang)
+    report = summary_report(result, staff, lang, sheets=xlsx is not None)
     if xlsx is None:
         return report
     detail = orders_sheet(result, staff, lang)

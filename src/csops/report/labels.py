@@ -187,6 +187,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{limit} h): the figures may be stale; export the orders again",
     ),
     "warn.prefix": ("警告:", "Warning:"),
+    "note.see_sheet": ("见“{sheet}”表", "see the sheet {sheet}"),
     "summary.rank": ("考核排名", "Rank"),
     "summary.total": ("合计", "Total"),
     "note.columns_left_out": (

@@ -121,7 +121,7 @@ def _level_ids(result: ScoreResult) -> list[str]:
 
 
 def commission_section(result: CommissionResult, lang: str) -> Section:
-    report = summary_report(result, None, lang)
+    report = summary_report(result, None, lang, sheets=True)
     staff = result.staff
     document = report.document
     total = sum(staff["total"], Decimal(0))
