@@ -1,4 +1,5 @@
-"""`csops rules check [DIR]`: validate a rules folder and show the rules in force."""
+"""`csops rules init [DIR]` and `csops rules check [DIR]`: start a shop's rules folder,
+validate it and show the rules in force."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from typing import Annotated
 
 import typer
 
-from csops.cli.common import FormatOpt, LangOpt, OutOpt, handle_errors, out_console, pick_lang
+from csops.cli.common import (
+    FormatOpt,
+    LangOpt,
+    OutOpt,
+    handle_errors,
+    out_console,
+    pick_lang,
+)
+from csops.report.labels import label
 from csops.report.output import emit
 from csops.report.rules import check_report
 from csops.rules import load_rules
+from csops.rules.loader import init_rules
 
 rules_app = typer.Typer(
     help="The shop's rule files: check a folder and see which values are in force.",
@@ -37,3 +47,30 @@ def check(
     rule_set = load_rules(folder)
     language = pick_lang(rule_set, lang)
     emit(check_report(rule_set, language), fmt, out, language, out_console())
+
+
+@rules_app.command("init")
+@handle_errors
+def init(
+    folder: Annotated[
+        Path,
+        # Said in the docstring (listed, the argument would show its type as `<path>`).
+        typer.Argument(metavar="DIR", hidden=True),
+    ] = Path("rules"),
+    lang: LangOpt = None,
+) -> None:
+    """Write the rule files into the folder DIR (default: ./rules), each with comments in
+    Chinese: what a key does, its unit, an example. A file already there is kept. Edit
+    them, then run csops rules check DIR."""
+    written, kept = init_rules(folder)
+    language = lang or load_rules(folder).settings.lang
+    console = out_console()
+    if written:
+        console.print(
+            label("rules.init_written", language).format(folder=folder, files=", ".join(written))
+        )
+    if kept:
+        console.print(
+            label("rules.init_kept", language).format(folder=folder, files=", ".join(kept))
+        )
+    console.print(label("rules.init_next", language).format(folder=folder))

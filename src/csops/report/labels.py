@@ -46,6 +46,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "title.inspect": ("输入文件检查", "Input files"),
     "title.rules_check": ("生效的规则", "Rules in force"),
     "rules.file": ("规则文件", "File"),
+    "rules.init_written": ("已写入 {folder}：{files}", "written into {folder}: {files}"),
+    "rules.init_kept": (
+        "{folder} 里已有、未改动：{files}",
+        "already in {folder}, kept as they are: {files}",
+    ),
+    "rules.init_next": (
+        "下一步：按注释修改这些文件，然后运行 csops rules check {folder}",
+        "next: edit the files as their comments say, then run csops rules check {folder}",
+    ),
     "rules.key": ("项", "Key"),
     "rules.value": ("值", "Value"),
     "rules.from": ("来源", "From"),

@@ -345,3 +345,23 @@ def merge_columns(default: Any, override: Any) -> Any:
             else:
                 out[kind][name] = aliases
     return out
+
+
+def init_rules(folder: Path) -> tuple[list[str], list[str]]:
+    """Write the rule files, with comments in Chinese for a shop manager (the packaged
+    `init/` copies: the same values as the built-in files), into `folder`. A file the
+    folder has already is kept as it is. Returns (written, kept)."""
+    source = packaged_rules_dir() / "init"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written, kept = [], []
+        for name in RULE_FILES:
+            target = folder / name
+            if target.exists():
+                kept.append(name)
+                continue
+            target.write_bytes((source / name).read_bytes())
+            written.append(name)
+    except OSError as exc:
+        raise RuleError(f"{folder}: cannot write the rule files ({exc.strerror or exc})") from None
+    return written, kept
