@@ -34,7 +34,7 @@ def test_bad_chat_rules_are_reported_with_key_paths(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as caught:
         load_rules(folder)
     assert caught.value.details == [
-        "rules/chats.yaml: fast_reply_s: Input should be greater than 0, got -1",
+        "rules/chats.yaml: fast_reply_s: expected more than 0, got -1",
         "rules/chats.yaml: satisfied_ratings: List should have at least 1 item after "
         "validation, not 0",
         "rules/chats.yaml: unanswerd_s: unknown key (a typo?)",

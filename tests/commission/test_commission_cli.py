@@ -353,8 +353,8 @@ def test_bad_tier_table_exits_2(tmp_path: Path) -> None:
     result = run("--data", str(write_month(tmp_path / "data")), "--rules", str(rules))
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "Error: rules/commission.yaml: gap between tiers[0] and tiers[1]: net sales from 50000 "
-        "to below 60000 have no tier; set tiers[0].below to 60000"
+        "Error: rules/commission.yaml: gap between tiers #1 and tiers #2: net sales from 50000 "
+        "to below 60000 have no tier; set tiers #1.below to 60000"
     )
 
 

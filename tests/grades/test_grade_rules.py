@@ -79,15 +79,15 @@ grades:
         load_with(tmp_path, text)
     problems = caught.value.details
     expected = [
-        "rules/grades.yaml: months_worked.minimum: Input should be less than or equal to 12",
-        "rules/grades.yaml: grades[0].amount: expected a yuan amount with at most two decimals",
-        "rules/grades.yaml: grades[0].conditions[0].measure: unknown measure 'lates'; "
+        "rules/grades.yaml: months_worked.minimum: expected 12 or less",
+        "rules/grades.yaml: grades #1 (A).amount: expected a yuan amount with at most two decimals",
+        "rules/grades.yaml: grades #1 (A).conditions #1.measure: unknown measure 'lates'; "
         "expected one of: scheduled_days,",
-        "rules/grades.yaml: grades[0].conditions[1]: a condition needs min, max or both",
-        "rules/grades.yaml: grades[0].conditions[2]: min 10 is above max 3",
-        "rules/grades.yaml: grades[0].conditions[3].measure: only counts and yuan figures can "
+        "rules/grades.yaml: grades #1 (A).conditions #2: a condition needs min, max or both",
+        "rules/grades.yaml: grades #1 (A).conditions #3: min 10 is above max 3",
+        "rules/grades.yaml: grades #1 (A).conditions #4.measure: only counts and yuan figures can "
         "be added up, not average_score",
-        "rules/grades.yaml: grades[1].condtions: unknown key (a typo?)",
+        "rules/grades.yaml: grades #2 (A).condtions: unknown key (a typo?)",
     ]
     for line in expected:
         assert any(p.startswith(line) for p in problems), (line, problems)

@@ -169,7 +169,7 @@ def test_bonus_tiers_are_checked(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as caught:
         load_rules(_rules_folder(tmp_path, text))
     assert caught.value.message == (
-        f"{tmp_path.name}/kpi.yaml: bonus.tiers[1].amount: expected a yuan amount with at "
+        f"{tmp_path.name}/kpi.yaml: bonus.tiers #2.amount: expected a yuan amount with at "
         "most two decimals, got 500.001"
     )
     text = text.replace("500.001", "500")

@@ -52,7 +52,7 @@ def test_all_problems_reported_with_key_paths(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as caught:
         load_rules(folder)
     text = caught.value.message
-    assert "rules/settings.yaml: lang: Input should be 'zh' or 'en', got 'fr'" in text
+    assert "rules/settings.yaml: lang: expected 'zh' or 'en', got 'fr'" in text
     assert "rules/settings.yaml: detail_row_limt: unknown key (a typo?)" in text
     assert "rules/settings.yaml: service_hours.open: expected a clock time like 08:00" in text
     assert "rules/columns.yaml: orders.paid_amout: unknown field" in text

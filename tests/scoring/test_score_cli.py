@@ -179,7 +179,7 @@ def test_bad_rule_file(tmp_path: Path) -> None:
     )
     result = run("--rules", str(folder))
     assert result.exit_code == 2
-    assert "rules/scoring.yaml: rules[0].points" in result.stderr
+    assert "rules/scoring.yaml: rules #1 (late).points" in result.stderr
 
 
 def test_seed001_rules_report_yuan() -> None:

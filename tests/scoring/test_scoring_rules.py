@@ -68,20 +68,20 @@ levels:
     [
         (
             "rules:\n  - {id: late, events: [late], points: abc}\n",
-            "rules/scoring.yaml: rules[0].points",
+            "rules/scoring.yaml: rules #1 (late).points",
         ),
         (
             "rules:\n  - {id: late, events: [late], pionts: -1}\n",
-            "rules/scoring.yaml: rules[0].pionts: unknown key (a typo?)",
+            "rules/scoring.yaml: rules #1 (late).pionts: unknown key (a typo?)",
         ),
         (
             "rules:\n  - {id: late, events: [late], convert: [{over_minutes: 30, to: absense}]}\n",
-            "rules[0].convert[0].to: no rule 'absense'; rules: late",
+            "rules #1 (late).convert #1.to: no rule 'absense'; rules: late",
         ),
         (
             "rules:\n  - {id: absence}\n"
             "  - {id: late, convert: [{over_minutes: 30, to: absence}]}\n",
-            "rules[1].convert[0].to: 'absence' must be listed after 'late'",
+            "rules #2 (late).convert #1.to: 'absence' must be listed after 'late'",
         ),
         (
             "rules:\n  - {id: late, thresholds: [{count: 3}]}\n",
@@ -102,7 +102,7 @@ levels:
         ),
         (
             "rules:\n  - {id: late}\n  - {id: late}\n",
-            "rules[1].id: 'late' is used twice",
+            "rules #2.id: 'late' is used twice",
         ),
         (
             "rules:\n  - {id: late, free_within_minutes: 10}\n",

@@ -114,7 +114,7 @@ def test_campaign_must_end_after_it_starts(tmp_path: Path) -> None:
         MINIMAL
         + "campaigns: [{name: A, start: '2026-11-02 00:00', end: '2026-11-01', levels: {}}]\n",
     )
-    with pytest.raises(RuleError, match="campaigns\\[0\\]: .*campaign A: end must be after start"):
+    with pytest.raises(RuleError, match=r"campaigns #1 \(A\): .*campaign A: end must be after"):
         load_rules(folder)
 
 

@@ -110,28 +110,28 @@ class CommissionRules(RuleModel):
         tiers = self.tiers
         if tiers[0].from_ != 0:
             raise ValueError(
-                f"tiers[0].from is {tiers[0].from_}: the first tier must start at 0, "
+                f"tiers #1.from is {tiers[0].from_}: the first tier must start at 0, "
                 "or net sales below it would have no tier"
             )
         for i, (tier, nxt) in enumerate(zip(tiers, tiers[1:], strict=False)):
             if nxt.from_ <= tier.from_:
                 raise ValueError(
-                    f"tiers[{i + 1}].from ({nxt.from_}) is not above tiers[{i}].from "
+                    f"tiers #{i + 2}.from ({nxt.from_}) is not above tiers #{i + 1}.from "
                     f"({tier.from_}): list the tiers from the lowest sales up"
                 )
             if tier.below is None:
                 continue
             if tier.below < nxt.from_:
                 raise ValueError(
-                    f"gap between tiers[{i}] and tiers[{i + 1}]: net sales from "
+                    f"gap between tiers #{i + 1} and tiers #{i + 2}: net sales from "
                     f"{tier.below} to below {nxt.from_} have no tier; "
-                    f"set tiers[{i}].below to {nxt.from_}"
+                    f"set tiers #{i + 1}.below to {nxt.from_}"
                 )
             if tier.below > nxt.from_:
                 raise ValueError(
-                    f"tiers[{i}] and tiers[{i + 1}] overlap: tiers[{i}].below is "
-                    f"{tier.below} but tiers[{i + 1}] starts at {nxt.from_}; "
-                    f"set tiers[{i}].below to {nxt.from_}"
+                    f"tiers #{i + 1} and tiers #{i + 2} overlap: tiers #{i + 1}.below is "
+                    f"{tier.below} but tiers #{i + 2} starts at {nxt.from_}; "
+                    f"set tiers #{i + 1}.below to {nxt.from_}"
                 )
         if tiers[-1].below is not None:
             raise ValueError(
@@ -144,12 +144,12 @@ class CommissionRules(RuleModel):
         for i, (tier, nxt) in enumerate(zip(tiers, tiers[1:], strict=False)):
             if self.mode == "whole" and nxt.rate < tier.rate:
                 raise ValueError(
-                    f"tiers[{i + 1}].rate ({nxt.rate}) is below tiers[{i}].rate ({tier.rate}): "
+                    f"tiers #{i + 2}.rate ({nxt.rate}) is below tiers #{i + 1}.rate ({tier.rate}): "
                     "in whole mode that would pay less for selling more"
                 )
             if nxt.bonus < tier.bonus:
                 raise ValueError(
-                    f"tiers[{i + 1}].bonus ({nxt.bonus}) is below tiers[{i}].bonus "
+                    f"tiers #{i + 2}.bonus ({nxt.bonus}) is below tiers #{i + 1}.bonus "
                     f"({tier.bonus}): that would pay less for selling more"
                 )
         return self

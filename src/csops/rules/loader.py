@@ -111,14 +111,47 @@ class RuleSet:
         return h.hexdigest()
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
+# Pydantic names the member of a union it tried in the location (`points.float`,
+# `points.literal['from_sheet']`): not a key of the file.
+_UNION_TAG = re.compile(r"^(float|int|str|bool|decimal|list|dict|none|[a-z-]+\[.*\])$")
+
+
+def _loc(loc: tuple[Any, ...], data: Any = None) -> str:
+    """A key path as a shop manager counts: `rules #1 (late).points` — list items from 1,
+    named by their id (or metric, name) when they have one."""
     out = ""
+    node = data
     for part in loc:
         if isinstance(part, int):
-            out += f"[{part}]"
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            name = next(
+                (item[k] for k in ("id", "metric", "name") if isinstance(item, dict) and k in item),
+                None,
+            )
+            out += f" #{part + 1}" + (f" ({name})" if name is not None else "")
+            node = item
+        elif _UNION_TAG.match(str(part)):
+            continue
         else:
             out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+# Pydantic's words → plain ones.
+_PLAIN = (
+    (re.compile(r"^Input should be a valid number.*"), "expected a number"),
+    (re.compile(r"^Input should be a valid integer.*"), "expected a whole number"),
+    (re.compile(r"^Input should be a valid boolean.*"), "expected true or false"),
+    (re.compile(r"^Input should be a valid string.*"), "expected text"),
+    (re.compile(r"^Input should be a valid list.*"), "expected a list, such as [a, b]"),
+    (re.compile(r"^Input should be a valid dictionary.*"), "expected keys with values"),
+    (re.compile(r"^Input should be greater than or equal to (.+)$"), r"expected \1 or more"),
+    (re.compile(r"^Input should be greater than (.+)$"), r"expected more than \1"),
+    (re.compile(r"^Input should be less than or equal to (.+)$"), r"expected \1 or less"),
+    (re.compile(r"^Input should be less than (.+)$"), r"expected less than \1"),
+    (re.compile(r"^Input should be (.+)$"), r"expected \1"),
+)
 
 
 def _describe(err: Any) -> str:
@@ -130,6 +163,10 @@ def _describe(err: Any) -> str:
         return "unknown key (a typo?)"
     if kind == "missing":
         return "required key is missing"
+    for pattern, plain in _PLAIN:
+        if pattern.match(msg):
+            msg = pattern.sub(plain, msg)
+            break
     if "input" in err and kind not in ("model_type", "dict_type") and ", got " not in msg:
         value = err["input"]
         if isinstance(value, str | int | float | bool) or value is None:
@@ -137,11 +174,28 @@ def _describe(err: Any) -> str:
     return msg
 
 
-def format_validation_error(display: str, exc: ValidationError) -> list[str]:
-    out = []
+def format_validation_error(display: str, exc: ValidationError, data: Any = None) -> list[str]:
+    """One line per key in error. The errors of one key (each member of a union: a
+    number or `from_sheet`) are one line: "expected a number or 'from_sheet'"."""
+    by_key: dict[str, list[str]] = {}
+    got: dict[str, Any] = {}
     for err in exc.errors():
-        where = _loc(tuple(err.get("loc", ())))
-        out.append(f"{display}: {where + ': ' if where else ''}{_describe(err)}")
+        where = _loc(tuple(err.get("loc", ())), data)
+        text = _describe(err)
+        if ", got " in text:
+            text, value = text.rsplit(", got ", 1)
+            got[where] = value
+        if text not in by_key.setdefault(where, []):
+            by_key[where].append(text)
+    out = []
+    for where, texts in by_key.items():
+        if len(texts) > 1 and all(t.startswith("expected ") for t in texts):
+            text = "expected " + " or ".join(t[len("expected ") :] for t in texts)
+        else:
+            text = "; ".join(texts)
+        if where in got:
+            text += f", got {got[where]}"
+        out.append(f"{display}: {where + ': ' if where else ''}{text}")
     return out
 
 
@@ -216,7 +270,7 @@ def _node_problems(node: yaml.Node, display: str, path: str = "") -> list[str]:
             problems.extend(_node_problems(value, display, child))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            problems.extend(_node_problems(item, display, f"{path}[{i}]"))
+            problems.extend(_node_problems(item, display, f"{path} #{i + 1}"))
     elif node.tag == _FLOAT_TAG and _NOT_FINITE.fullmatch(str(node.value).strip()):
         problems.append(
             f"{where}{node.value} (line {node.start_mark.line + 1}) is not a number a rule "
@@ -266,7 +320,7 @@ def load_rules(folder: Path | None = None) -> RuleSet:
         try:
             models[model] = model.model_validate(data if data is not None else {})
         except ValidationError as exc:
-            problems.extend(format_validation_error(display, exc))
+            problems.extend(format_validation_error(display, exc, data))
             continue
         sources[name] = path
         texts[name] = raw

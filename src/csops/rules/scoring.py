@@ -214,20 +214,20 @@ class ScoringRules(RuleModel):
         position = {}
         for i, rule in enumerate(self.rules):
             if rule.id in position:
-                problems.append(f"rules[{i}].id: {rule.id!r} is used twice")
+                problems.append(f"rules #{i + 1}.id: {rule.id!r} is used twice")
             position[rule.id] = i
         for i, rule in enumerate(self.rules):
             for j, conv in enumerate(rule.convert):
                 target = position.get(conv.to)
                 if target is None:
                     problems.append(
-                        f"rules[{i}].convert[{j}].to: no rule {conv.to!r}; "
+                        f"rules #{i + 1} ({rule.id}).convert #{j + 1}.to: no rule {conv.to!r}; "
                         f"rules: {', '.join(position)}"
                     )
                 elif target <= i:
                     problems.append(
-                        f"rules[{i}].convert[{j}].to: {conv.to!r} must be listed after "
-                        f"{rule.id!r} (a converted event is scored by a later rule)"
+                        f"rules #{i + 1} ({rule.id}).convert #{j + 1}.to: {conv.to!r} must be "
+                        f"listed after {rule.id!r} (a converted event is scored by a later rule)"
                     )
         open_levels = [lv.id for lv in self.levels if lv.max_score is None]
         if len(open_levels) != 1 or self.levels[-1].max_score is not None:
