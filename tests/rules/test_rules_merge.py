@@ -153,3 +153,17 @@ def test_a_full_width_colon_is_named(tmp_path: Path, text: str, said: str) -> No
     result = runner.invoke(app, ["rules", "check", str(rules)])
     assert result.exit_code == 2
     assert said in result.stderr and "rules/settings.yaml" in result.stderr
+
+
+def test_a_new_rule_needs_no_english_label(tmp_path: Path) -> None:
+    """label.en is optional: an English report shows the Chinese name."""
+    from csops.rules.scoring import ScoringRules
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (ROOT / "rules" / "scoring.yaml").read_text(encoding="utf-8")
+    (rules / "scoring.yaml").write_text(
+        text.replace("label: {zh: 迟到, en: Late}", "label: {zh: 迟到}"), encoding="utf-8"
+    )
+    late = load_rules(rules).get(ScoringRules).rules[0]
+    assert late.text("en") == late.text("zh") == "迟到"

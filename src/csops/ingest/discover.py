@@ -242,7 +242,7 @@ class Inputs:
             for name, pos in src.match.mapping.items()
             if lazy or not schema.field(name).lazy
         }
-        with _progress(src):
+        with _progress(src, self.rules.settings.lang):
             lazy_fields = frozenset(n for n in wanted if schema.field(n).lazy)
             raw = read_columns(src, wanted, unquoted=lazy_fields)
         colours = self.rules.get(ValueWords).flag_codes()
@@ -372,8 +372,9 @@ class Inputs:
 
 
 @contextmanager
-def _progress(src: SourceFile) -> Iterator[None]:
-    """A spinner on stderr while a big file is read; never on stdout or a non-terminal."""
+def _progress(src: SourceFile, lang: str = "zh") -> Iterator[None]:
+    """A spinner on stderr while a big file is read, in the report's language; never on
+    stdout or a non-terminal."""
     if src.size < PROGRESS_BYTES or not sys.stderr.isatty():
         yield
         return
@@ -383,7 +384,9 @@ def _progress(src: SourceFile) -> Iterator[None]:
     from csops.terminal import visible
 
     console = Console(stderr=True)
-    with console.status(Text(f"reading {visible(src.display)} ({src.size >> 20} MB)…")):
+    name, size = visible(src.display), src.size >> 20
+    text = f"正在读取 {name}（{size} MB）…" if lang == "zh" else f"reading {name} ({size} MB)…"
+    with console.status(Text(text)):
         yield
 
 

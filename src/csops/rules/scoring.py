@@ -46,11 +46,13 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Label(RuleModel):
+    """A name in the rules: Chinese, and (optionally) English for `--lang en` reports."""
+
     zh: str
-    en: str
+    en: str | None = None  # not given: the Chinese name in English reports too
 
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.zh if lang == "zh" or not self.en else self.en
 
 
 class ShiftTime(RuleModel):
