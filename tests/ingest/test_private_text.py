@@ -44,6 +44,30 @@ def test_memo_text_without_private_data_is_unchanged(text: str) -> None:
     assert mask_text(text) == (text, {})
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("电话138-1234-5678 客服1003", "电话138****5678 客服1003"),
+        ("138 1234 5678", "138****5678"),
+        ("座机0571 8800 1111", "座机0571-****1111"),
+        ("改到朝阳区望京SOHO T1 5栋302室", "改到朝阳区****"),
+    ],
+)
+def test_numbers_with_separators_are_masked_in_a_column(text: str, masked: str) -> None:
+    """The column's quick look for candidates sees numbers written with dashes or spaces."""
+    out, found = mask_column(pd.Series([text], dtype="str"))
+    assert out.iloc[0] == masked and sum(found.values()) == 1
+
+
+def test_a_memo_with_a_quantity_still_names_its_staff_member() -> None:
+    roster = Roster.from_frame(
+        pd.DataFrame({"staff_id": ["1003"], "name": ["陈雅婷"], "_file": "r", "_row": [2]})
+    )
+    assert MemoMatcher(roster).match(pd.Series(["1003*2"], dtype="str"))["staff_id"].tolist() == [
+        "1003"
+    ]
+
+
 def test_a_masked_number_is_no_staff_id() -> None:
     """138****1003 ends in a 工号: the memo matcher must not credit 1003 for it."""
     roster = Roster.from_frame(

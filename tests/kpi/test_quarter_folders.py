@@ -38,7 +38,7 @@ def _roster(**rows: list[object]) -> pd.DataFrame:
             "staff_id": ["1001", "1002", "1001", "1002"],
             "name": ["周建国", "林小美", "周建国", "林小美"],
             "left_on": pd.to_datetime([None, None, None, "2025-12-20"]),
-            "_file": ["10/客服名单.xlsx"] * 2 + ["12/客服名单.xlsx"] * 2,
+            "_file": ["2025-10/客服名单.xlsx"] * 2 + ["2025-12/客服名单.xlsx"] * 2,
             "_row": [2, 3, 2, 3],
         }
         | rows
@@ -53,6 +53,13 @@ def test_the_last_file_row_stands_and_a_change_is_said() -> None:
 
 
 def test_two_rows_of_one_file_sharing_a_staff_id_stay_an_error() -> None:
-    frame = _roster(_file=["10/客服名单.xlsx"] * 4)
+    frame = _roster(_file=["2025-10/客服名单.xlsx"] * 4)
+    with pytest.raises(Exception, match="4 roster rows share a 工号"):
+        Roster.from_frame(frame)
+
+
+def test_two_rosters_in_one_folder_sharing_a_staff_id_stay_an_error() -> None:
+    """Which of two roster files of one month is the roster is the shop's to say."""
+    frame = _roster(_file=["10/客服名单.xlsx"] * 2 + ["10/客服名单_旧.xlsx"] * 2)
     with pytest.raises(Exception, match="4 roster rows share a 工号"):
         Roster.from_frame(frame)

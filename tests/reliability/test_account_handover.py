@@ -145,3 +145,40 @@ def test_periods_that_share_a_day_are_no_handover(
     held = roster.holders_at(pd.Series([ACCOUNT, ACCOUNT]), times)
     assert roster.staff_for_accounts(held).tolist() == ["1006", "1009"]
     assert roster.holder_at("小雪", pd.Timestamp("2026-10-21 08:00")) == "1009"
+
+
+def test_messages_while_nobody_held_the_account_are_said_as_such(tmp_path: Path) -> None:
+    """1006 left on the 20th, 1009 comes on the 25th: the sample's messages of the 21st
+    are nobody's. That is a gap in the roster's dates, not an account missing from it."""
+    data = _month(tmp_path, "2026-10-25")
+    result = CliRunner().invoke(
+        app,
+        ["monthly", "--month", "2026-10", "--data", str(data), "--out", str(tmp_path / "out"),
+         "--ledger", str(tmp_path / "l.sqlite"), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert f"千牛账号 {ACCOUNT} 有消息发生在名单上没有人持有它的时间" in said
+    assert "不在客服名单上" not in said
+
+
+def test_the_overdue_list_names_who_held_the_nickname_at_payment() -> None:
+    from csops.domain.shipments import assign_staff
+
+    frame = pd.DataFrame(
+        {
+            "staff_id": ["1006", "1009"],
+            "name": ["孙雪", "钱多多"],
+            "accounts": [ACCOUNT, ACCOUNT],
+            "hired_on": pd.to_datetime(["2023-07-24", "2026-10-21"]),
+            "left_on": pd.to_datetime(["2026-10-20", None]),
+            "_file": "客服名单.xlsx",
+            "_row": [2, 3],
+        }
+    )
+    index = pd.RangeIndex(2)
+    paid = pd.Series(pd.to_datetime(["2026-10-15 10:00", "2026-10-25 10:00"]), index=index)
+    staff = assign_staff(
+        pd.Series(["小雪", "小雪"], index=index), index, Roster.from_frame(frame), paid
+    )
+    assert staff["staff_id"].tolist() == ["1006", "1009"]

@@ -18,8 +18,9 @@ import pandas as pd
 
 from csops.domain.roster import Roster, nickname
 
-# `*` joins a token: a masked phone number (138****1003) is no 工号 1003.
-_TOKEN = re.compile(r"[0-9A-Za-z*]+")
+# A masked run of stars (138****1003, ****7393) belongs to its token: it is no 工号 1003.
+# A single `*` still separates (1003*2: 1003, two items).
+_TOKEN = re.compile(r"(?:\*{3,})?[0-9A-Za-z]+(?:\*{3,}[0-9A-Za-z]+)*")
 
 
 def memo_matcher(roster: Roster, unknown_id_digits: int = 4) -> MemoMatcher:

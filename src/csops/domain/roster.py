@@ -160,11 +160,16 @@ class Roster:
 
 
 def _one_row_per_file(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """A 工号 on rows of several roster files: the row of the last file (in the order the
-    files were read) stands for the person. Rows of one file are left as they are."""
+    """A 工号 on the rosters of several month folders (a quarter read over them): the row
+    of the last folder (in the order read: by name, so the newest month) stands for the
+    person. Two roster files of one folder are left as they are (a 工号 on both is the
+    error below: which of them is the roster is the shop's to say)."""
     if "_file" not in frame or frame["_file"].nunique() < 2:
         return frame, []
-    order = pd.Series(pd.factorize(frame["_file"].astype("str"))[0], index=frame.index)
+    folders = frame["_file"].astype("str").map(lambda f: f.rsplit("/", 1)[0] if "/" in f else "")
+    if folders.nunique() < 2:
+        return frame, []
+    order = pd.Series(pd.factorize(folders)[0], index=frame.index)
     last = order.groupby(frame["staff_id"]).transform("max")
     older = (frame["staff_id"].notna() & (order < last)).to_numpy()
     if not older.any():
@@ -180,7 +185,7 @@ def _one_row_per_file(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     files = ", ".join(dict.fromkeys(frame["_file"].astype("str")))
     note = (
         f"the roster is in {frame['_file'].nunique()} files ({files}): each 工号 counts "
-        "once, with its row in the last of them"
+        "once, with its row in the last folder's"
     )
     if changed:
         note += f"; 工号 whose rows differ between the files: {', '.join(changed)}"

@@ -100,7 +100,12 @@ def _word_note(words: np.ndarray, head: str, tail: str) -> str | None:
     return f"{head}: {shown}{more}; {tail}"
 
 
-def assign_staff(memos: pd.Series | None, index: pd.Index, roster: Roster | None) -> pd.DataFrame:
+def assign_staff(
+    memos: pd.Series | None,
+    index: pd.Index,
+    roster: Roster | None,
+    at: pd.Series | None = None,
+) -> pd.DataFrame:
     """Who handles each order: `staff_id` and `staff_name` from its memo (订单备注);
     `memos` is aligned with `index` (the listed orders only: matching is per memo text).
 
@@ -118,7 +123,7 @@ def assign_staff(memos: pd.Series | None, index: pd.Index, roster: Roster | None
     if memos is None or len(index) == 0:
         return out
     matcher = MemoMatcher(roster if roster is not None else _empty_roster())
-    matched = matcher.match(memos)
+    matched = matcher.match(memos, at=at)  # `at`: payment times, for accounts handed over
     ids = matched["candidates"].fillna(matched["unknown_ids"]).str.replace(" ", "/")
     out["staff_id"] = ids
     if roster is not None:
@@ -243,7 +248,7 @@ def unshipped_orders(
     rows, minutes_left = rows[order], minutes_left[order]
     picked = orders.iloc[rows]
     index = picked.index
-    staff = assign_staff(_column(picked, "memo"), index, roster)
+    staff = assign_staff(_column(picked, "memo"), index, roster, _column(picked, "paid_at"))
     buyer = _text(picked, "buyer")
     out = pd.DataFrame(
         {
@@ -350,7 +355,7 @@ def unpaid_orders(
     rows = rows[order]
     picked = orders.iloc[rows]
     index = picked.index
-    staff = assign_staff(_column(picked, "memo"), index, roster)
+    staff = assign_staff(_column(picked, "memo"), index, roster, _column(picked, "paid_at"))
     buyer = _text(picked, "buyer")
     out = pd.DataFrame(
         {

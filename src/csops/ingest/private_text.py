@@ -34,9 +34,10 @@ import pyarrow.compute as pc
 _CJK = "\u4e00-\u9fff"
 
 _MOBILE = re.compile(
-    r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])"
+    r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])"
 )
-_LANDLINE = re.compile(r"(?<![0-9])(0[0-9]{2,3})[- ]?([0-9]{3,4})([0-9]{4})(?![0-9])")
+# Not after a letter: 顺丰 SF0571234567 is a tracking number.
+_LANDLINE = re.compile(r"(?<![0-9A-Za-z])(0[0-9]{2,3})[- ]?([0-9]{3,4})[- ]?([0-9]{4})(?![0-9])")
 _ID_CARD = re.compile(
     r"(?<![0-9A-Za-z])([1-9][0-9]{5})((?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
     r"(?:0[1-9]|[12][0-9]|3[01]))([0-9]{3}[0-9Xx])(?![0-9A-Za-z])"
@@ -46,14 +47,19 @@ _ALIPAY = re.compile(r"(支付宝(?:账号|账户|帐号)?\s*[:：]?\s*)(?![*]{3
 _RECEIVER = re.compile(
     rf"((?:收货人|收件人|联系人)(?:姓名)?\s*[:：]?\s*)([{_CJK}])[{_CJK}·]{{1,4}}"
 )
+# An address: a province / city / district word, then (words and single spaces) a road and
+# its number (文化路615号), or a building's number (5栋, 302室). A 号 with no number before
+# it (工号) is no address, and a word after a space is no longer part of it unless the
+# address goes on: `送货到小区门口 工号1003` stays as it is.
 _ADDRESS = re.compile(
     rf"([{_CJK}]{{2,8}}?(?:省|自治区|市|区|县))"
-    rf"[^，。；;,!！?？\n]{{0,60}}?(?:路|街|道|巷|弄|村|号|栋|幢|室|单元|小区|大厦|花园)"
+    rf"(?:\s?[{_CJK}0-9A-Za-z()（）\-]){{0,40}}?"
+    rf"(?:(?:路|街|道|巷|弄|村|里)[0-9]+(?:号|弄)|[0-9]+(?:号楼|栋|幢|室|单元))"
     r"[0-9A-Za-z#\-号栋幢室层楼单元]*"
 )
 
 # Cells that may hold any of the above (one pyarrow pass over the column).
-_MAYBE = r"[0-9]{7}|@|支付宝|收货人|收件人|联系人|省|市|区|县"
+_MAYBE = r"[0-9][0-9 \-]{8,}[0-9]|@|支付宝|收货人|收件人|联系人|省|市|区|县"
 
 
 # In this order: an ID number before the phone numbers inside it, labels before what

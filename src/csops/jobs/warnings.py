@@ -27,6 +27,18 @@ def data_warnings(
     if figures.chats is not None:
         staff = figures.chats.staff
         unknown = staff[staff["staff_id"].isna()]
+        if len(unknown) and data.roster is not None:
+            # An account handed over, messaged while nobody held it (between one 离职 and
+            # the next 入职): on the roster, but nobody's at that time.
+            gap = data.roster.knows_accounts(unknown["name"].astype("str"))
+            if gap.any():
+                held = unknown[gap]
+                out.append(
+                    label("warn.unheld_accounts", lang).format(
+                        items=", ".join(held["name"].astype("str"))
+                    )
+                )
+                unknown = unknown[~gap]
         if len(unknown):
             messages = (unknown["buyer_messages"] + unknown["staff_messages"]).astype("int64")
             items = ", ".join(

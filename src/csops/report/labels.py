@@ -185,6 +185,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "{count} chat accounts are on no roster row, so {messages} messages of the month "
         "count for no one: {items}; add them to the roster's 旺旺子账号 column",
     ),
+    "warn.unheld_accounts": (
+        "千牛账号 {items} 有消息发生在名单上没有人持有它的时间（前一人离职之后、下一人入职之前），"
+        "这些消息不计入任何客服；请核对客服名单的入职/离职日期",
+        "chat account {items} has messages from a time no roster row held it (after one "
+        "person's 离职, before the next one's 入职): they count for no one; check the "
+        "roster's 入职/离职 dates",
+    ),
     "warn.unattributed": (
         "{orders} 单（净销售额 {net}）未归属任何客服，不计提成",
         "{orders} orders (net sales {net}) were credited to no one and earn no commission",

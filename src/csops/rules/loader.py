@@ -213,7 +213,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
                             details=problems)  # fmt: skip
         data = yaml.load(text, Loader=SAFE_LOADER)
         if isinstance(data, str) or (node is not None and _full_width_keys(node)):
-            line = next((i for i, ln in enumerate(text.splitlines(), 1) if "：" in ln), None)
+            line = _full_width_line(text)
             if line is not None:
                 raise RuleError(
                     f"{display}: line {line} has a full-width colon (：) where YAML needs a "
@@ -226,7 +226,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = next((i for i, ln in enumerate(text.splitlines(), 1) if "：" in ln), None)
+        line = _full_width_line(text, mark.line + 1 if mark else None)
         hint = (
             f"; line {line} has a full-width colon (：): YAML needs `key: value` with a "
             "half-width colon and a space"
@@ -234,6 +234,15 @@ def read_yaml(path: Path, display: str) -> tuple[Any, bytes]:
             else ""
         )
         raise RuleError(f"{display}: not valid YAML{where}: {problem}{hint}") from None
+
+
+def _full_width_line(text: str, near: int | None = None) -> int | None:
+    """The first line whose text (not its # comment) holds a full-width colon; with
+    `near` (the line a YAML error names), only that line or the one before it."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if "：" in line.split("#", 1)[0] and (near is None or near - 1 <= number <= near):
+            return number
+    return None
 
 
 def _full_width_keys(node: yaml.Node) -> bool:
