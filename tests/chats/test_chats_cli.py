@@ -84,7 +84,8 @@ def test_json_document(tmp_path: Path) -> None:
     assert doc["total"]["paid_amount"] == "128.50"
     assert set(doc) == {"month", "staff", "total", "notes", "rules_in_force"}
     assert "chat account 临时号 is on no roster row" in doc["notes"][0]
-    assert "chat account 临时号 is on no roster row" in err  # also said on stderr
+    # Said on stderr too, in the report's language (the JSON keeps the English text).
+    assert "千牛账号 临时号 不在客服名单上" in err
 
 
 def test_table_in_chinese_with_shop_total(tmp_path: Path) -> None:
@@ -92,7 +93,7 @@ def test_table_in_chinese_with_shop_total(tmp_path: Path) -> None:
     assert code == 0
     for text in ("聊天考核指标", "首响(秒)", "询单转化", "全店合计", "小美", "临时号", "0.67"):
         assert text in out
-    assert "chat account 临时号 is on no roster row" in out
+    assert "千牛账号 临时号 不在客服名单上" in out
 
 
 def test_staff_filter(tmp_path: Path) -> None:
@@ -188,7 +189,7 @@ def test_without_orders_the_sales_figures_are_null(tmp_path: Path) -> None:
     assert doc["staff"][0]["inquiries"] is None
     assert doc["staff"][0]["paid_amount"] is None
     assert doc["staff"][0]["first_response_s"] == 165.0
-    assert "no orders export" in err
+    assert "没有订单导出" in err
 
 
 def test_without_a_chat_log_exits_1(tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ def test_the_masked_text_is_shown_and_said(planted_run: list[Output]) -> None:
     assert "b***@163.com" in by_command["score explain"]
     assert "退款到支付宝 ***，座机0571-****7393" in by_command["monthly"]  # the spot checks
     # Said once, in the notes of the report that shows it.
-    memo_note = "column 订单备注: masked 269 mobile numbers, 269 receiver names, 269 addresses"
+    memo_note = "订单备注 列中已隐藏 269 个手机号、269 个收货人姓名、269 个地址"
     assert memo_note in " ".join(explained.split())
     assert "column 请假事由: masked 1 mobile numbers, 1 receiver names" in by_command["score json"]
     assert by_command["monthly"].count("column 订单备注: masked") >= 1

@@ -16,6 +16,7 @@ from csops.domain.period import Month
 from csops.errors import CsopsError, UsageError
 from csops.ingest.discover import Inputs
 from csops.ingest.read import SUPPORTED_SUFFIXES
+from csops.messages import localize
 from csops.report.labels import rules_in_force
 from csops.report.output import Report, say
 from csops.rules import RuleSet, load_rules
@@ -172,7 +173,7 @@ def in_force(report: Report, rules: RuleSet, lang: str | None = None) -> Report:
     language = lang or rules.settings.lang
     # A new list: the document may hold the notes list itself (its `notes`).
     report.notes = [
-        *report.notes,
+        *(localize(note, language) for note in report.notes),
         rules_in_force(str(rules.folder), rules.overrides, rules.digest(), language),
     ]
     report.document.setdefault(

@@ -10,6 +10,7 @@ import pandas as pd
 from csops.domain.chat_waits import DAY_S, NS
 from csops.domain.chatlog import changes, positions_in
 from csops.domain.period import Month
+from csops.messages import Msg
 from csops.rules.chats import ChatRules
 
 
@@ -80,10 +81,13 @@ def _inquiries(
         needed = month.start - pd.Timedelta(days=lookback)
         if first_paid > needed:
             notes.append(
-                f"orders start at {first_paid:%Y-%m-%d %H:%M}: payments before it are unseen, "
-                f"so chats before {first_paid + pd.Timedelta(days=lookback):%Y-%m-%d} may count "
-                f"buyers who paid within {lookback} days as inquiries; export orders from "
-                f"{needed:%Y-%m-%d}"
+                Msg(
+                    "chats.orders_start_late",
+                    first=f"{first_paid:%Y-%m-%d %H:%M}",
+                    until=f"{first_paid + pd.Timedelta(days=lookback):%Y-%m-%d}",
+                    days=lookback,
+                    since=f"{needed:%Y-%m-%d}",
+                )
             )
     chatted = o_buy >= 0  # orders of buyers who never chatted play no part
     o_buy, o_s, o_fen = o_buy[chatted], o_s[chatted], o_fen[chatted]

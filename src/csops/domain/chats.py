@@ -41,6 +41,7 @@ from csops.domain.chat_waits import (
 from csops.domain.chatlog import changes
 from csops.domain.period import Month
 from csops.domain.roster import Roster
+from csops.messages import Msg
 from csops.rules.base import RoundingName, ServiceHours
 from csops.rules.chats import ChatRules
 
@@ -255,9 +256,11 @@ def chat_kpis(
     messages_of_acc = counts["buyer_messages"] + counts["staff_messages"]
     for account in unknown:
         notes.append(
-            f"chat account {account} is on no roster row: its "
-            f"{int(messages_of_acc[accounts.get_loc(account)])} messages of the month are kept "
-            "under the account name; add it to the roster's 旺旺子账号 column"
+            Msg(
+                "chats.account_not_on_roster",
+                account=account,
+                messages=int(messages_of_acc[accounts.get_loc(account)]),
+            )
         )
     mapped = acc_key >= 0
     sums = {
@@ -272,10 +275,7 @@ def chat_kpis(
         sales = _sales(inquiries, acc_key, len(buyers), n_keys)
         notes += inquiry_notes
     else:
-        notes.append(
-            "no orders export: inquiries, conversion and paid amount are not computed; "
-            "add the orders of the month and the 21 days before it"
-        )
+        notes.append(Msg("chats.no_orders"))
     figures = [
         _figures({k: v[i] for k, v in sums.items()}, sales, i, rounding) for i in range(n_keys)
     ]

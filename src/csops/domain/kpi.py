@@ -38,6 +38,7 @@ from csops.domain.period import Month, Quarter
 from csops.domain.qa import empty_qa
 from csops.domain.roster import Roster
 from csops.errors import RuleError
+from csops.messages import Msg
 from csops.rules.kpi import Card, KpiRules, MetricRule
 from csops.rules.scoring import ScoringRules
 
@@ -362,10 +363,7 @@ def scorecard(
 
 
 _ABSENT: dict[str, str] = {
-    "chats": "no chat log (聊天记录) found: chat metrics are missing for everyone",
-    "commission": "no orders export found: net sales are missing for everyone",
-    "score": "no attendance export found: the monthly score is missing for everyone",
-    "qa": "no spot-check sheet (质检/抽查记录) found: QA metrics are missing for everyone",
+    source: Msg(f"kpi.absent.{source}") for source in ("chats", "commission", "score", "qa")
 }
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from csops.domain.period import Month
 from csops.errors import InputError, Problem, raise_problems
+from csops.messages import Msg
 
 _SPLIT = re.compile(r"[,，;；、\s]+")
 
@@ -183,12 +184,12 @@ def _one_row_per_file(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     differ = (old != newest.reindex(old.index)).any(axis=1)
     changed = sorted({str(sid) for sid in old.index[differ.to_numpy()]})
     files = ", ".join(dict.fromkeys(frame["_file"].astype("str")))
+    count = frame["_file"].nunique()
     note = (
-        f"the roster is in {frame['_file'].nunique()} files ({files}): each 工号 counts "
-        "once, with its row in the last folder's"
+        Msg("roster.several_files_differ", count=count, files=files, changed=", ".join(changed))
+        if changed
+        else Msg("roster.several_files", count=count, files=files)
     )
-    if changed:
-        note += f"; 工号 whose rows differ between the files: {', '.join(changed)}"
     return kept.reset_index(drop=True), [note]
 
 

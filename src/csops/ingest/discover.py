@@ -26,6 +26,7 @@ from csops.ingest.feeds import _target_headers, reshape_file
 from csops.ingest.private_text import mask_column, masked_note
 from csops.ingest.read import SUPPORTED_SUFFIXES, Limits, SourceFile, not_regular, read_columns
 from csops.ingest.scan import FileReport, _probe_reports, _walk, written_by_csops
+from csops.messages import Msg
 from csops.rules.loader import RuleSet
 from csops.rules.vocab import ValueWords
 from csops.schemas import SCHEMAS, feeders
@@ -95,10 +96,13 @@ class Inputs:
             special = [(p, m) for p in found if not stat.S_ISREG(m := p.stat().st_mode)]
             if special:
                 notes.append(
-                    f"{len(special)} path(s) in {data_dir} are no regular files and were not "
-                    "read: "
-                    + ", ".join(
-                        f"{p.relative_to(data_dir)} ({not_regular(m)})" for p, m in special[:5]
+                    Msg(
+                        "read.not_regular",
+                        count=len(special),
+                        data=data_dir,
+                        items=", ".join(
+                            f"{p.relative_to(data_dir)} ({not_regular(m)})" for p, m in special[:5]
+                        ),
                     )
                 )
                 found = [p for p in found if p not in {s for s, _ in special}]
@@ -106,8 +110,12 @@ class Inputs:
             if own:
                 names = ", ".join(str(p.relative_to(data_dir)) for p in own[:5])
                 notes.append(
-                    f"{len(own)} file(s) in {data_dir} were written by csops and are not read "
-                    f"as exports: {names}{', …' if len(own) > 5 else ''}"
+                    Msg(
+                        "read.own_files",
+                        count=len(own),
+                        data=data_dir,
+                        items=f"{names}{', …' if len(own) > 5 else ''}",
+                    )
                 )
                 found = [p for p in found if p not in own]
             if not found and not explicit:

@@ -31,6 +31,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csops.messages import MASKED_ZH, Msg
+
 _CJK = "\u4e00-\u9fff"
 
 _MOBILE = re.compile(
@@ -118,5 +120,11 @@ def mask_column(values: pd.Series) -> tuple[pd.Series, Counter[str]]:
 
 def masked_note(file: str, header: str, found: Counter[str]) -> str:
     """One reading note: what was masked in one column of one file."""
-    what = ", ".join(f"{found[kind]} {kind}" for kind, _, _ in MASKS if found[kind])
-    return f"{file}: column {header}: masked {what} (buyers' private data is never shown)"
+    kinds = [kind for kind, _, _ in MASKS if found[kind]]
+    return Msg(
+        "read.masked",
+        file=file,
+        header=header,
+        what="、".join(f"{found[k]} 个{MASKED_ZH[k]}" for k in kinds),
+        what_en=", ".join(f"{found[k]} {k}" for k in kinds),
+    )

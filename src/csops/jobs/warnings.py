@@ -13,6 +13,7 @@ import pandas as pd
 
 from csops.domain.money import fen_to_yuan, money_str
 from csops.jobs.month import Figures, MonthData, export_age
+from csops.messages import localize
 from csops.report.labels import label
 
 # Reading notes that say a file was not read.
@@ -61,5 +62,5 @@ def data_warnings(
     stale = export_age(data.orders, as_of, max_age_h, lang)
     if stale:
         out.append(stale)
-    out += [n for n in data.notes if any(s in n for s in _SKIPPED)]
+    out += [localize(n, lang) for n in data.notes if any(s in n for s in _SKIPPED)]
     return out

@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
+from csops.messages import localize
 from csops.report.book import BookSheet, Chart
 from csops.report.cells import (
     DANGEROUS_PREFIXES,
@@ -227,7 +228,7 @@ def _write_sheet(
     widths = [_column_width(book_sheet, c, lang) for c in columns]
     heading = label(sheet.key, lang) + (f" · {title}" if title else "")
     ws.write_string(0, 0, heading, formats.get(**TITLE))
-    notes = list(book_sheet.notes)
+    notes = [localize(note, lang) for note in book_sheet.notes]
     if book_sheet.moved_to is not None:
         notes.insert(0, _moved_note(book_sheet, book_sheet.moved_to, lang, limit))
     # Notes wrap inside the table's width: text running past it would widen every page.

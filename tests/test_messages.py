@@ -1,0 +1,39 @@
+"""The catalogue of messages (issue 22): a note made as a `Msg` is English text to the
+code and the JSON, and is shown in the report's language."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from csops.cli.app import app
+from csops.messages import CATALOGUE, Msg, localize
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "2026-10"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_each_message_has_both_languages(key: str) -> None:
+    zh, en = CATALOGUE[key]
+    assert CJK.search(zh), "a zh message must be in Chinese"
+    fields = {name for _, name, _, _ in string.Formatter().parse(zh + en) if name}
+    message = Msg(key, **dict.fromkeys(fields, "X"))
+    assert str(message) == message.text("en") and CJK.search(message.text("zh"))
+    assert localize(message, "zh") == message.text("zh")
+    assert localize("plain text", "zh") == "plain text"
+
+
+def test_a_note_is_chinese_in_the_table_and_english_in_the_json() -> None:
+    args = ["chats", "--month", "2026-10", "--data", str(SAMPLE)]
+    table = CliRunner().invoke(app, args).stdout
+    assert "订单从 2026-10-01 00:00 开始：此前的付款看不到" in table
+    english = CliRunner().invoke(app, [*args, "--lang", "en"]).stdout
+    assert "orders start at 2026-10-01 00:00: payments before it are unseen" in english
+    doc = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+    assert any(n.startswith("orders start at 2026-10-01 00:00") for n in doc["notes"])
