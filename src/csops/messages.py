@@ -46,6 +46,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "没有找到质检/抽查记录：所有人的质检指标缺数据",
         "no spot-check sheet (质检/抽查记录) found: QA metrics are missing for everyone",
     ),
+    "kpi.not_scored": ("未考核：{who}", "not scored: {who}"),
+    "kpi.not_scored_hint": (
+        "未考核：{who}；要考核其他岗位，请在 rules/kpi.yaml 设置 default_card",
+        "not scored: {who}; set default_card in rules/kpi.yaml to score other roles",
+    ),
+    "kpi.not_scored_item": ("{staff_id} {name}（{why}）", "{staff_id} {name} ({why})"),
+    "kpi.why_no_card": ("岗位 {role} 没有考核卡", "no KPI card for the role {role}"),
+    "kpi.why_little_data": (
+        "有数据的权重只有 {weight}/100（min_weight_with_data 为 {min}）：不考核",
+        "data for only {weight} of 100 weight (min_weight_with_data {min}): not scored",
+    ),
     "roster.several_files": (
         "客服名单在 {count} 个文件里（{files}）：每个工号只算一次，以最后一个文件夹的名单为准",
         "the roster is in {count} files ({files}): each 工号 counts once, with its row in the "
@@ -65,6 +76,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{data} 里有 {count} 个不是普通文件的路径，没有读取：{items}",
         "{count} path(s) in {data} are no regular files and were not read: {items}",
     ),
+    "read.not_regular_item": ("{path}（{what}）", "{path} ({what})"),
+    "read.what.fifo": ("命名管道 FIFO", "a named pipe (FIFO)"),
+    "read.what.socket": ("套接字", "a socket"),
+    "read.what.device": ("设备", "a device"),
+    "read.what.folder": ("文件夹", "a folder"),
+    "read.what.other": ("不是普通文件", "no regular file"),
     "read.own_files": (
         "{data} 里有 {count} 个 csops 自己写的文件，不当作导出读取：{items}",
         "{count} file(s) in {data} were written by csops and are not read as exports: {items}",
@@ -90,15 +107,27 @@ class Msg(str):
     params: dict[str, Any]
 
     def __new__(cls, key: str, **params: Any) -> Msg:
-        zh, en = CATALOGUE[key]
-        message = super().__new__(cls, en.format(**params))
+        message = super().__new__(cls, _render(key, params, "en"))
         message.key = key
         message.params = params
         return message
 
     def text(self, lang: str) -> str:
-        zh, en = CATALOGUE[self.key]
-        return (zh if lang == "zh" else en).format(**self.params)
+        return _render(self.key, self.params, lang)
+
+
+def _render(key: str, params: dict[str, Any], lang: str) -> str:
+    """The template of `key` in `lang`; a value that is a message, or a list of them, is
+    rendered in `lang` too (a list joined with 、 or , )."""
+    zh, en = CATALOGUE[key]
+    values = {}
+    for name, value in params.items():
+        if isinstance(value, list):
+            value = ("、" if lang == "zh" else ", ").join(localize(v, lang) for v in value)
+        elif isinstance(value, Msg):
+            value = value.text(lang)
+        values[name] = value
+    return (zh if lang == "zh" else en).format(**values)
 
 
 def localize(message: str, lang: str) -> str:

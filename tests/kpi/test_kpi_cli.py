@@ -45,7 +45,7 @@ def test_json_document(tmp_path: Path) -> None:
         "qa_score",
     ]
     assert ajie["metrics"][2]["missing"] is True and ajie["metrics"][2]["value"] is None
-    assert "not scored: 1001 老周" in err  # notes go to stderr with --format json
+    assert "未考核：1001 老周" in err  # notes go to stderr with --format json, in Chinese
 
 
 def test_quarter_and_staff(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from csops.cli.common import (
     DataOpt,
@@ -50,6 +49,7 @@ from csops.report.kpi import (  # noqa: F401 (re-exported)
 from csops.report.output import (
     Report,
     emit,
+    file_console,
     render_table,
     say,
     write_text_atomic,
@@ -129,12 +129,16 @@ def kpi(
                 f"--staff {staff}: no such 工号 on staff in {period}; staff: {known or 'none'}"
             )
         result = result.select(staff)
-    report = kpi_report(
-        result,
+    report = in_force(
+        kpi_report(
+            result,
+            language,
+            scoring=rule_set.get(ScoringRules),
+            compact=fmt == "table",
+            explain=explain,
+        ),
+        rule_set,
         language,
-        scoring=rule_set.get(ScoringRules),
-        compact=fmt == "table",
-        explain=explain,
     )
     if fmt == "table":
         _print_tables(report, language, explain, out)
@@ -142,7 +146,7 @@ def kpi(
     if fmt == "csv" and explain:
         # CSV holds one table: with --explain, the per-metric detail.
         report = Report(report.document, report.sheets[1:2], report.notes)
-    emit(in_force(report, rule_set, language), fmt, out, language, out_console())
+    emit(report, fmt, out, language, out_console())
     for note in report.notes:
         say(err_console, note)
 
@@ -150,7 +154,7 @@ def kpi(
 def _print_tables(report: Report, lang: str, explain: bool, out: Path | None) -> None:
     """The scorecard, then (with --explain) the detail and the spot checks, then notes."""
     buffer = io.StringIO()
-    console = out_console() if out is None else Console(file=buffer, width=200, color_system=None)
+    console = out_console() if out is None else file_console(buffer)
     shown = report.sheets if explain else report.sheets[:1]
     for sheet in shown:
         if sheet.key == "title.kpi_spot_checks" and sheet.frame.empty:

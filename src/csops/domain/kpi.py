@@ -293,7 +293,7 @@ def scorecard(
             "note": None,
         }
         if card_id is None:
-            row["note"] = f"no KPI card for the role {role or '(empty 岗位)'}"
+            row["note"] = Msg("kpi.why_no_card", role=role or "(empty 岗位)")
             rows.append(row)
             continue
         card = rules.cards[card_id]
@@ -303,9 +303,10 @@ def scorecard(
         row["missing"] = [m["metric"] for m in mine if m["missing"]]
         total = _total(mine)
         if total is None or with_data < card.min_weight_with_data:
-            row["note"] = (
-                f"data for only {with_data:g} of 100 weight (min_weight_with_data "
-                f"{card.min_weight_with_data:g}): not scored"
+            row["note"] = Msg(
+                "kpi.why_little_data",
+                weight=f"{with_data:g}",
+                min=f"{card.min_weight_with_data:g}",
             )
             rows.append(row)
             continue
@@ -332,18 +333,14 @@ def scorecard(
     staff.loc[rank.index, "rank"] = rank.astype("int64").to_numpy()
     unscored = staff[~scored]
     if len(unscored):
-        who = ", ".join(
-            f"{s} {n} ({why})"
-            for s, n, why in zip(
-                unscored["staff_id"], unscored["name"], unscored["note"], strict=True
-            )
-        )
-        hint = (
-            "; set default_card in rules/kpi.yaml to score other roles"
-            if rules.default_card is None and unscored["card"].isna().any()
-            else ""
-        )
-        notes.append(f"not scored: {who}{hint}")
+        # From the rows, not the frame: a column of text loses what each reason is.
+        who = [
+            Msg("kpi.not_scored_item", staff_id=r["staff_id"], name=r["name"], why=r["note"])
+            for r in rows
+            if not r["scored"]
+        ]
+        hint = rules.default_card is None and unscored["card"].isna().any()
+        notes.append(Msg("kpi.not_scored_hint" if hint else "kpi.not_scored", who=who))
     for source, present in sources.items():
         if not present and any(
             m.info.source == source for c in rules.cards.values() for m in c.metrics

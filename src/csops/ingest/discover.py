@@ -24,7 +24,14 @@ from csops.ingest.clean import clean_columns, empty_frame
 from csops.ingest.columns import AliasIndex
 from csops.ingest.feeds import _target_headers, reshape_file
 from csops.ingest.private_text import mask_column, masked_note
-from csops.ingest.read import SUPPORTED_SUFFIXES, Limits, SourceFile, not_regular, read_columns
+from csops.ingest.read import (
+    SUPPORTED_SUFFIXES,
+    Limits,
+    SourceFile,
+    not_regular,
+    not_regular_kind,
+    read_columns,
+)
 from csops.ingest.scan import FileReport, _probe_reports, _walk, written_by_csops
 from csops.messages import Msg
 from csops.rules.loader import RuleSet
@@ -100,9 +107,14 @@ class Inputs:
                         "read.not_regular",
                         count=len(special),
                         data=data_dir,
-                        items=", ".join(
-                            f"{p.relative_to(data_dir)} ({not_regular(m)})" for p, m in special[:5]
-                        ),
+                        items=[
+                            Msg(
+                                "read.not_regular_item",
+                                path=p.relative_to(data_dir),
+                                what=Msg(f"read.what.{not_regular_kind(m)}"),
+                            )
+                            for p, m in special[:5]
+                        ],
                     )
                 )
                 found = [p for p in found if p not in {s for s, _ in special}]

@@ -97,6 +97,17 @@ def probe(
     return sources
 
 
+def not_regular_kind(mode: int) -> str:
+    """What a path that is no regular file is: fifo, socket, device, folder or other."""
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "folder" if stat.S_ISDIR(mode) else "other"
+
+
 def not_regular(mode: int) -> str:
     """What a path that is no regular file is, in words."""
     if stat.S_ISFIFO(mode):
