@@ -77,7 +77,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} path(s) in {data} are no regular files and were not read: {items}",
     ),
     "read.not_regular_item": ("{path}（{what}）", "{path} ({what})"),
-    "read.what.fifo": ("命名管道 FIFO", "a named pipe (FIFO)"),
+    "read.what.fifo": ("命名管道", "a named pipe (FIFO)"),
     "read.what.socket": ("套接字", "a socket"),
     "read.what.device": ("设备", "a device"),
     "read.what.folder": ("文件夹", "a folder"),

@@ -47,7 +47,7 @@ def test_a_named_pipe_in_the_folder_is_skipped_with_a_note(tmp_path: Path) -> No
     )
     assert run.returncode == 0, run.stderr
     text = " ".join(run.stdout.split())
-    assert "ExportOrderList_part2.csv（命名管道 FIFO）" in text
+    assert "ExportOrderList_part2.csv（命名管道）" in text
     assert "不是普通文件的路径，没有读取" in text
 
 
