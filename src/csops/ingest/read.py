@@ -33,6 +33,7 @@ from csops.ingest.source import (
     RawColumns,
     SourceFile,
 )
+from csops.messages import Msg
 
 __all__ = [
     "EXCEL_SUFFIXES",
@@ -109,16 +110,8 @@ def not_regular_kind(mode: int) -> str:
 
 
 def not_regular(mode: int) -> str:
-    """What a path that is no regular file is, in words."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return "no regular file"
+    """What a path that is no regular file is, in words (English: a usage error's)."""
+    return Msg(f"read.what.{not_regular_kind(mode)}").text("en")
 
 
 def _check_inflated_size(path: Path, display: str, limits: Limits) -> None:
