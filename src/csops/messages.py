@@ -76,6 +76,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{data} 里有 {count} 个不是普通文件的路径，没有读取：{items}",
         "{count} path(s) in {data} are no regular files and were not read: {items}",
     ),
+    "read.paid_at_from_created": (
+        "{file}：导出里没有付款时间（订单付款时间）；按 settings.yaml 的设置"
+        "（paid_time_fallback: created_at），不是待付款的订单按下单时间（{header}）算作付款",
+        "{file}: the export has no payment time (订单付款时间); as settings.yaml allows "
+        "(paid_time_fallback: created_at), each order not waiting for payment was taken as "
+        "paid when it was created ({header})",
+    ),
+    "read.no_paid_at": (
+        "{file}：导出里没有付款时间（订单付款时间、付款时间、支付时间）：提成和待发货清单无法使用"
+        "它的订单；请导出带付款时间的订单，或在 settings.yaml 设置 paid_time_fallback: "
+        "created_at 改用下单时间",
+        "{file}: the export has no payment time (订单付款时间, 付款时间, 支付时间): commission "
+        "and the overdue list cannot use its orders; export it with the payment time, or set "
+        "paid_time_fallback: created_at in settings.yaml to take the order's creation time "
+        "instead",
+    ),
     "read.not_regular_item": ("{path}（{what}）", "{path} ({what})"),
     "read.what.fifo": ("命名管道", "a named pipe (FIFO)"),
     "read.what.socket": ("套接字", "a socket"),

@@ -13,6 +13,7 @@ from csops.ingest.reshape import (
     orders_from_items,
 )
 from csops.ingest.scan import FileReport
+from csops.messages import Msg
 from csops.rules.base import normalize_word
 from csops.rules.commission import CommissionRules
 from csops.rules.loader import RuleSet
@@ -79,18 +80,12 @@ def _payment_checks(rules: RuleSet, report: FileReport, shaped: Reshaped) -> Non
         ).astype(bool)
         frame["paid_at"] = frame["created_at"].where(~unpaid)
         shaped.notes.append(
-            f"{report.display}: the export has no payment time (订单付款时间); as "
-            "settings.yaml allows (paid_time_fallback: created_at), each order not "
-            f"waiting for payment was taken as paid when it was created "
-            f"({src.header_of('created_at')})"
+            Msg(
+                "read.paid_at_from_created", file=report.display, header=src.header_of("created_at")
+            )
         )
     else:
-        shaped.notes.append(
-            f"{report.display}: the export has no payment time (订单付款时间, 付款时间, "
-            "支付时间): commission and the overdue list cannot use its orders; export "
-            "it with the payment time, or set paid_time_fallback: created_at in "
-            "settings.yaml to take the order's creation time instead"
-        )
+        shaped.notes.append(Msg("read.no_paid_at", file=report.display))
 
 
 def _unpaid_statuses(rules: RuleSet) -> list[str]:
