@@ -51,8 +51,8 @@ COLUMNS = [
     Column("grade.leave_days", "int"),
     Column("grade.late_and_early_days", "int"),
     Column("grade.major_mistakes", "int"),
-    Column("grade.grade"),
-    Column("grade.amount", "money"),
+    Column("grade.grade", lead=True),
+    Column("grade.amount", "money", lead=True),
     Column("grade.reasons"),
 ]
 

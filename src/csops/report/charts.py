@@ -89,7 +89,16 @@ def _legend(ws: Any, book: Any, spec: Chart, row: int, first_column: int) -> Non
         colour = spec.palette.get(key)
         if colour is None:
             continue
-        cell = book.add_format({"bg_color": colour, "font_size": 9, "align": "center"})
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 128  # white text on it
+        cell = book.add_format(
+            {
+                "bg_color": colour,
+                "font_size": 9,
+                "align": "center",
+                "font_color": "#FFFFFF" if dark else "#000000",
+            }
+        )
         ws.write_string(row, first_column + j, text, cell)
 
 

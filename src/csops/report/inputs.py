@@ -77,7 +77,7 @@ def inspect_report(inputs: Inputs, lang: str) -> Report:
         Column("header_row", "int"),
         Column("rows", "int"),
         Column("date_range"),
-        Column("problems"),
+        Column("problems", lead=True),
     ]
     return Report(
         document={"files": docs, "notes": inputs.notes},

@@ -74,10 +74,12 @@ def _fit(widths: list[int], wrappable: list[bool], lead: list[bool], room: int) 
     used = 1  # the table's left border
     shown: list[int] = []
     for j in order:
-        if used + widths[j] + _COLUMN_EXTRA > room and len(shown) >= 2:
+        # A lead column that wraps (inspect's 问题) takes its narrowest.
+        need = (min(widths[j], _WRAP_MIN) if wrappable[j] else widths[j]) + _COLUMN_EXTRA
+        if used + need > room and len(shown) >= 2:
             break
         shown.append(j)
-        used += widths[j] + _COLUMN_EXTRA
+        used += need
     for j, width in enumerate(widths):
         need = min(width, _WRAP_MIN) + _COLUMN_EXTRA
         if wrappable[j] and j not in shown and used + need <= room:

@@ -47,7 +47,7 @@ def check_report(rules: RuleSet, lang: str) -> Report:
         Column("rules.file"),
         Column("rules.key"),
         Column("rules.value"),
-        Column("rules.from"),
+        Column("rules.from", lead=True),
     ]
     note = rules_in_force(str(rules.folder), rules.overrides, rules.digest(), lang)
     return Report(document, [Sheet("title.rules_check", frame, columns, styles)], [note])

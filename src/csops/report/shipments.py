@@ -88,7 +88,7 @@ def overdue_report(result: ShippingList, lang: str) -> Report:
         Column("ship.paid_at", "datetime"),
         Column("ship.hours_unshipped", "number"),
         Column("ship.time_left"),
-        Column("ship.level"),
+        Column("ship.level", lead=True),
         Column("ship.staff"),
         Column("ship.buyer"),
         Column("ship.title"),
